@@ -1,0 +1,18 @@
+# Copyright (c) 2026, legist_routing developers and contributors
+# For license information, please see license.txt
+
+from frappe.model.document import Document
+
+from legist_routing.services import rules
+
+
+class TaskTemplate(Document):
+	def validate(self):
+		if self.template_id:
+			self.template_id = self.template_id.strip()
+
+	def on_update(self):
+		rules.bump()
+
+	def on_trash(self):
+		rules.bump()

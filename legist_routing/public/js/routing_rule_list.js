@@ -1,0 +1,46 @@
+// Routing Rule list: import rules written as JSON (the practice guide's shape), export them all.
+frappe.listview_settings["Routing Rule"] = {
+	onload(listview) {
+		listview.page.add_inner_button(__("Import JSON"), () => {
+			const dialog = new frappe.ui.Dialog({
+				title: __("Import Routing Rules"),
+				fields: [
+					{
+						fieldname: "rules_json",
+						fieldtype: "Code",
+						options: "JSON",
+						label: __("One rule or a list of rules"),
+						reqd: 1,
+					},
+				],
+				primary_action_label: __("Import"),
+				primary_action(values) {
+					frappe.call({
+						method: "legist_routing.api.import_rules",
+						args: { rules_json: values.rules_json },
+						freeze: true,
+						callback(r) {
+							if (r.exc) return;
+							dialog.hide();
+							frappe.show_alert({
+								message: __("Imported {0}", [r.message.join(", ")]),
+								indicator: "green",
+							});
+							listview.refresh();
+						},
+					});
+				},
+			});
+			dialog.show();
+		});
+		listview.page.add_inner_button(__("Export JSON"), () => {
+			frappe.call("legist_routing.api.export_rules").then((r) => {
+				frappe.msgprint({
+					title: __("Routing Rules"),
+					message: `<pre>${frappe.utils.escape_html(JSON.stringify(r.message, null, 2))}</pre>`,
+					wide: true,
+				});
+			});
+		});
+	},
+};

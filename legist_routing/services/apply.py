@@ -1,0 +1,132 @@
+"""The single writer: turns the engine's intents into Case Tasks, assignments and notifications."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import frappe
+from frappe.desk.doctype.notification_log.notification_log import make_notification_logs
+
+from legist_routing.engine.decide import CreateTask, Decision, Event, Notify, Unresolved
+from legist_routing.services import messages
+
+
+def intent_dict(intent) -> dict:
+	return {"type": type(intent).__name__, **dataclasses.asdict(intent)}
+
+
+def apply(decision: Decision, event: Event) -> list[dict]:
+	keys = [i.key for i in decision.intents if isinstance(i, CreateTask | Notify)]
+	existing = (
+		set(frappe.get_all("Case Task", filters={"routing_key": ["in", keys]}, pluck="routing_key")) if keys else set()
+	)
+	results = []
+	for intent in decision.intents:
+		action = int(intent.key.rsplit("|", 1)[1])
+		base = {"key": intent.key, "rule": intent.rule, "action": action}
+		if isinstance(intent, Unresolved):
+			results.append({**base, "status": "unresolved", "message": messages.unresolved_text(intent.code, intent.params)})
+		elif intent.key in existing:
+			results.append({**base, "status": "duplicate"})
+		elif isinstance(intent, CreateTask):
+			task = create_task(intent)
+			results.append({**base, "status": "created", "task": task.name, "assigned_to": intent.assignee})
+		else:
+			results.append({**base, **notify(intent, event)})
+	return results
+
+
+def create_task(intent: CreateTask, kind: str | None = None, title: str | None = None):
+	task = frappe.new_doc("Case Task")
+	task.update(
+		{
+			"title": title or intent.title or messages.task_title(intent.title_code),
+			"case": intent.case,
+			"case_notice": intent.notice,
+			"template": intent.template,
+			"kind": kind or intent.kind,
+			"priority": intent.priority or "Standard",
+			"due": intent.due,
+			"ack_due": intent.ack_due,
+			"hard_deadline": intent.hard_deadline,
+			"estimated_hours": intent.estimated_hours,
+			"routing_rule": intent.rule,
+			"routing_key": intent.key,
+			"escalation": json.dumps(intent.escalation) if intent.escalation else None,
+		}
+	)
+	for item, required in intent.checklist:
+		task.append("checklist", {"item": item, "required": 1 if required else 0})
+	task.flags.in_routing = True
+	task.insert(ignore_permissions=True)
+	if intent.assignee:
+		assign(task, intent.assignee)
+	return task
+
+
+def assign(task, user: str, notify_user: bool = True):
+	"""Assign through Frappe's ToDo so the work shows in the assignee's ToDo list."""
+	from frappe.desk.form import assign_to
+
+	assign_to.add(
+		{
+			"assign_to": [user],
+			"doctype": "Case Task",
+			"name": task.name,
+			"description": task.title,
+			"date": task.due.date() if task.due else None,
+			"priority": {"Urgent": "High", "High": "High", "Low": "Low"}.get(task.priority, "Medium"),
+			"notify": 1 if notify_user else 0,
+		},
+		ignore_permissions=True,
+	)
+
+
+def notify(intent: Notify, event: Event) -> dict:
+	"""In-app through the Notification Log, e-mail through the e-mail queue; a response window becomes a task."""
+	subject = intent.subject or messages.notification_subject(intent.topic)
+	document_type, document_name = event.reference_doctype, event.reference_name
+	review = None
+	if intent.respond_by is not None:
+		# "notify within N hours" is tracked: the recipient must acknowledge by then.
+		for user in intent.recipients:
+			review = create_task(
+				CreateTask(
+					key=intent.key if user == intent.recipients[0] else f"{intent.key}|{user}",
+					rule=intent.rule,
+					case=intent.case,
+					title=messages.review_title(intent.topic),
+					assignee=None,
+					ack_due=intent.respond_by,
+					due=intent.respond_by,
+					notice=document_name if document_type == "Case Notice" else None,
+				),
+				kind="Notification",
+			)
+			frappe.db.set_value("Case Task", review.name, "assigned_to", user, update_modified=False)
+		document_type, document_name = "Case Task", review.name
+	if "in_app" in intent.channels:
+		make_notification_logs(
+			frappe._dict(
+				type="Alert",
+				document_type=document_type,
+				document_name=document_name,
+				subject=subject,
+				email_content=intent.message or subject,
+				from_user=frappe.session.user,
+			),
+			list(intent.recipients),
+		)
+	if "email" in intent.channels:
+		frappe.sendmail(
+			recipients=list(intent.recipients),
+			subject=subject,
+			message=intent.message or subject,
+			reference_doctype=document_type,
+			reference_name=document_name,
+		)
+	result = {"status": "notified", "recipients": list(intent.recipients), "channels": list(intent.channels)}
+	if review is not None:
+		result["task"] = review.name
+	return result

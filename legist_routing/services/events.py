@@ -1,0 +1,102 @@
+"""Frappe document events, translated into engine events and plain facts, then routed.
+
+Wired from hooks.py. Nothing here raises into the user's save: routing failures are logged.
+"""
+
+from __future__ import annotations
+
+import frappe
+
+from legist_routing.engine.decide import Event
+from legist_routing.services import routing
+
+CASE_FIELDS = (
+	"name",
+	"case_title",
+	"case_type",
+	"priority",
+	"status",
+	"client_name",
+	"preferred_language",
+	"lead_attorney",
+	"primary_paralegal",
+	"secondary_owner",
+	"intake_specialist",
+	"client_user",
+	"receipt_numbers",
+	"filing_date",
+	"priority_date",
+	"hard_deadline",
+	"next_uscis_deadline",
+)
+NOTICE_FIELDS = (
+	"name",
+	"notice_type",
+	"receipt_number",
+	"form_type",
+	"notice_date",
+	"received_date",
+	"response_due_date",
+	"appointment_at",
+)
+TASK_FIELDS = ("name", "title", "status", "kind", "template", "assigned_to", "secondary_owner", "priority", "escalation_level")
+
+
+def case_facts(case) -> dict:
+	facts = {f"case.{f}": case.get(f) for f in CASE_FIELDS}
+	if case.get("case_type"):
+		facts["case.practice_group"] = frappe.get_cached_value("Case Type", case.case_type, "practice_group")
+	return facts
+
+
+def notice_facts(notice) -> dict:
+	return {f"document.{f}": notice.get(f) for f in NOTICE_FIELDS}
+
+
+def task_facts(task) -> dict:
+	return {f"task.{f}": task.get(f) for f in TASK_FIELDS}
+
+
+# ----------------------------------------------------------------------------------------- hooks
+def on_case_insert(doc, method=None):
+	routing.route(
+		Event("case.created", f"case.created:{doc.name}", doc.name, "Case", doc.name),
+		case_facts(doc),
+	)
+
+
+def on_case_update(doc, method=None):
+	before = doc.get_doc_before_save()
+	if before is None or before.status == doc.status:
+		return
+	key = f"case.status_changed:{doc.name}:{before.status}->{doc.status}:{doc.modified}"
+	routing.route(
+		Event("case.status_changed", key, doc.name, "Case", doc.name, {"case.status": before.status}),
+		case_facts(doc),
+	)
+
+
+def notice_event_key(notice) -> str:
+	"""The same USCIS notice recorded twice (same case, type, receipt number and date) is one event."""
+	parts = (notice.case, notice.notice_type, (notice.receipt_number or "").upper(), str(notice.notice_date or ""))
+	return "document.received:" + ":".join(parts)
+
+
+def on_notice_insert(doc, method=None):
+	case = frappe.get_doc("Case", doc.case)
+	routing.route(
+		Event("document.received", notice_event_key(doc), doc.case, "Case Notice", doc.name),
+		{**case_facts(case), **notice_facts(doc)},
+	)
+
+
+def on_task_update(doc, method=None):
+	before = doc.get_doc_before_save()
+	if before is None or before.status == doc.status or doc.flags.in_routing:
+		return
+	key = f"task.status_changed:{doc.name}:{before.status}->{doc.status}:{doc.modified}"
+	case = frappe.get_doc("Case", doc.case)
+	routing.route(
+		Event("task.status_changed", key, doc.case, "Case Task", doc.name, {"task.status": before.status}),
+		{**case_facts(case), **task_facts(doc)},
+	)

@@ -1,0 +1,161 @@
+"""Idempotent seeders run on install and migrate: roles, settings defaults, the guide's task templates.
+
+They create what is missing and never overwrite what a firm has changed.
+"""
+
+from __future__ import annotations
+
+import frappe
+
+ROLES = ("Legist Manager", "Legist Attorney", "Legist Paralegal")
+
+# The practice guide's recipes, as task templates (name, id, default assignee, hours, ack SLA,
+# due anchor, due offset days, checklist).
+TEMPLATES = (
+	(
+		"RFE Intake",
+		"rfe_intake_template",
+		"Primary Paralegal",
+		2,
+		24,
+		"Assignment",
+		3,
+		("Confirm RFE receipt date and deadline.", "Identify and list requested evidence items."),
+	),
+	(
+		"Draft RFE Response",
+		"rfe_response_template",
+		"Primary Paralegal",
+		12,
+		24,
+		"Response Deadline",
+		7,
+		(
+			"Confirm RFE receipt date and deadline.",
+			"Identify and list requested evidence items.",
+			"Assign evidence collection subtasks to client or third parties.",
+			"Draft RFE response and attach supporting exhibits.",
+			"Attorney review and approve content.",
+			"Finalize submission and upload to case file with audit entry.",
+		),
+	),
+	(
+		"Attorney Review: RFE Response",
+		"rfe_attorney_review_template",
+		"Lead Attorney",
+		3,
+		4,
+		"Response Deadline",
+		7,
+		("Review the draft against each requested evidence item.", "Approve or return with comments."),
+	),
+	(
+		"Finalize and File",
+		"rfe_finalize_template",
+		"Primary Paralegal",
+		2,
+		24,
+		"Response Deadline",
+		3,
+		("Collect e-signatures if required.", "File the response and record the proof of delivery."),
+	),
+	(
+		"Biometrics Confirmation",
+		"biometrics_confirmation_template",
+		"Intake Specialist",
+		1,
+		24,
+		"Assignment",
+		2,
+		("Confirm the client will attend.", "Send instructions in the client's preferred language."),
+	),
+	(
+		"Update Case Status",
+		"update_case_status_template",
+		"Primary Paralegal",
+		0.5,
+		24,
+		"Assignment",
+		1,
+		("Record attendance.", "Attach any receipts."),
+	),
+	(
+		"Assemble Filing Package",
+		"filing_package_template",
+		"Primary Paralegal",
+		8,
+		24,
+		"Assignment",
+		5,
+		("Collect required documents.", "Prepare forms from templates.", "Check signatures and fees."),
+	),
+	(
+		"Attorney Sign-off",
+		"attorney_signoff_template",
+		"Lead Attorney",
+		2,
+		4,
+		"Assignment",
+		2,
+		("Review the package.", "Sign off or return with comments."),
+	),
+	(
+		"Submit to USCIS",
+		"submit_to_uscis_template",
+		"Primary Paralegal",
+		1,
+		24,
+		"Assignment",
+		1,
+		("File electronically or prepare courier instructions.", "Record the receipt notice when it arrives."),
+	),
+)
+
+
+def ensure_roles():
+	for role in ROLES:
+		if not frappe.db.exists("Role", role):
+			frappe.get_doc({"doctype": "Role", "role_name": role, "desk_access": 1}).insert(ignore_permissions=True)
+
+
+def ensure_settings():
+	settings = frappe.get_single("Routing Settings")
+	if settings.default_due_hour in (None, 0):
+		settings.routing_enabled = 1
+		settings.log_no_match = 1
+		settings.default_due_hour = 17
+		settings.save(ignore_permissions=True)
+
+
+def ensure_templates():
+	for name, template_id, role, hours, ack, anchor, offset, checklist in TEMPLATES:
+		if frappe.db.exists("Task Template", name) or frappe.db.exists("Task Template", {"template_id": template_id}):
+			continue
+		doc = frappe.get_doc(
+			{
+				"doctype": "Task Template",
+				"template_name": name,
+				"template_id": template_id,
+				"default_role": role,
+				"estimated_hours": hours,
+				"ack_sla_hours": ack,
+				"due_anchor": anchor,
+				"due_offset_days": offset,
+				"checklist": [{"item": item, "required": 1} for item in checklist],
+			}
+		)
+		doc.insert(ignore_permissions=True)
+
+
+def before_install():
+	ensure_roles()
+
+
+def after_install():
+	after_migrate()
+
+
+def after_migrate():
+	ensure_roles()
+	ensure_settings()
+	ensure_templates()

@@ -1,0 +1,253 @@
+"""Routing rules on the site: validation for the form, a compiled cache, import and export."""
+
+from __future__ import annotations
+
+import json
+
+import frappe
+from frappe import _
+
+from legist_routing.engine import facts as F
+from legist_routing.engine.decide import RuleSet, Template
+from legist_routing.engine.problems import Problem
+from legist_routing.engine.rules import Rule, export_rule, parse_rule
+from legist_routing.services import messages
+
+STAMP_KEY = "legist_routing:rules_stamp"
+_compiled: dict[str, tuple[str, RuleSet, dict]] = {}  # site -> (stamp, rules, templates)
+
+
+# ------------------------------------------------------------------------------------------ cache
+def bump(doc=None, method=None):
+	"""Invalidate every worker's compiled rules (called when rules or templates change)."""
+	frappe.cache.set_value(STAMP_KEY, frappe.generate_hash(length=10))
+
+
+def _stamp() -> str:
+	stamp = frappe.cache.get_value(STAMP_KEY)
+	if not stamp:
+		bump()
+		stamp = frappe.cache.get_value(STAMP_KEY)
+	return stamp
+
+
+def get_compiled() -> tuple[RuleSet, dict]:
+	"""The enabled rules, compiled, and the templates, cached per process until a rule or template changes."""
+	stamp = _stamp()
+	cached = _compiled.get(frappe.local.site)
+	if cached and cached[0] == stamp:
+		return cached[1], cached[2]
+	templates = load_templates()
+	known = set(templates)
+	rules = []
+	for row in frappe.get_all(
+		"Routing Rule",
+		filters={"enabled": 1},
+		fields=["rule_name", "trigger", "conditions", "actions", "escalation", "priority", "stop_processing"],
+		order_by="priority desc, creation asc",
+	):
+		rule, problems = parse_rule(row_to_json(row), known)
+		if rule is None:
+			# A rule that was valid when saved but no longer is (a template was deleted): leave it out, say so.
+			frappe.log_error(
+				title=_("Routing Rule {0} is invalid").format(row.rule_name),
+				message="\n".join(messages.problem_text(p) for p in problems),
+			)
+			continue
+		rules.append(rule)
+	ruleset = RuleSet(rules)
+	_compiled[frappe.local.site] = (stamp, ruleset, templates)
+	return ruleset, templates
+
+
+def load_templates() -> dict[str, Template]:
+	rows = frappe.get_all(
+		"Task Template",
+		fields=[
+			"name",
+			"template_id",
+			"default_role",
+			"estimated_hours",
+			"ack_sla_hours",
+			"due_anchor",
+			"due_offset_days",
+		],
+	)
+	checklist: dict[str, list] = {}
+	for item in frappe.get_all(
+		"Task Template Checklist Item",
+		filters={"parenttype": "Task Template"},
+		fields=["parent", "item", "required"],
+		order_by="idx asc",
+	):
+		checklist.setdefault(item.parent, []).append((item.item, bool(item.required)))
+	templates: dict[str, Template] = {}
+	for row in rows:
+		template = Template(
+			name=row.name,
+			template_id=row.template_id,
+			default_slot=F.ROLE_SLOTS.get(row.default_role or "", "case.primary_paralegal"),
+			estimated_hours=row.estimated_hours or 0,
+			ack_sla_hours=row.ack_sla_hours or None,
+			due_anchor=row.due_anchor or "Assignment",
+			due_offset_days=row.due_offset_days or 0,
+			checklist=tuple(checklist.get(row.name, ())),
+		)
+		templates[row.name] = template
+		if row.template_id:
+			templates[row.template_id] = template
+	return templates
+
+
+# --------------------------------------------------------------------------------- json <-> rows
+def _loads(value):
+	if value in (None, ""):
+		return None
+	return json.loads(value) if isinstance(value, str) else value
+
+
+def row_to_json(row) -> dict:
+	"""A Routing Rule (document or row) in the guide's JSON shape."""
+	return export_rule(
+		name=row.rule_name,
+		trigger=row.trigger,
+		conditions=_loads(row.conditions),
+		actions=_loads(row.actions) or [],
+		escalation=_loads(row.escalation),
+		priority=int(row.priority or 0),
+		enabled=bool(row.get("enabled", 1)),
+		stop_processing=bool(row.stop_processing),
+		description=row.get("description") or "",
+	)
+
+
+def _dumps(value) -> str | None:
+	if value in (None, {}, []):
+		return None
+	return json.dumps(value, indent=1, ensure_ascii=False)
+
+
+def json_to_fields(data: dict) -> dict:
+	return {
+		"rule_name": data["ruleName"].strip(),
+		"trigger": data["trigger"],
+		"conditions": _dumps(data.get("conditions")),
+		"actions": _dumps(data.get("actions")),
+		"escalation": _dumps(data.get("escalation")),
+		"priority": data.get("priority", 0),
+		"enabled": 1 if data.get("enabled", True) else 0,
+		"stop_processing": 1 if data.get("stopProcessing") else 0,
+		"description": data.get("description") or "",
+	}
+
+
+# ----------------------------------------------------------------------------------- validation
+def validate_document(doc) -> Rule:
+	"""Validate a Routing Rule form: every problem is listed, each with the field it is in."""
+	problems: list[Problem] = []
+	parsed = {}
+	for field in ("conditions", "actions", "escalation"):
+		try:
+			parsed[field] = _loads(doc.get(field))
+		except ValueError as e:
+			problems.append(Problem(field, "bad_json", {"detail": str(e)}))
+	if problems:
+		throw(problems, _("Routing Rule {0} cannot be saved").format(doc.rule_name or ""))
+	data = export_rule(
+		name=doc.rule_name,
+		trigger=doc.trigger,
+		conditions=parsed["conditions"],
+		actions=parsed["actions"] or [],
+		escalation=parsed["escalation"],
+		priority=int(doc.priority or 0),
+		enabled=bool(doc.enabled),
+		stop_processing=bool(doc.stop_processing),
+	)
+	rule, problems = parse_rule(data, set(load_templates()))
+	if problems:
+		throw(problems, _("Routing Rule {0} cannot be saved").format(doc.rule_name or ""))
+	# Store the JSON pretty-printed so the form stays readable.
+	for field in ("conditions", "actions", "escalation"):
+		doc.set(field, _dumps(parsed[field]))
+	return rule
+
+
+def throw(problems: list[Problem], heading: str):
+	frappe.throw(
+		messages.problems_html(problems, heading),
+		title=_("Invalid routing rule"),
+		exc=frappe.ValidationError,
+	)
+
+
+# -------------------------------------------------------------------------------- import / export
+def parse_import(payload) -> list[dict]:
+	"""Accept one rule or a list of rules, as JSON text or already decoded."""
+	if isinstance(payload, str | bytes):
+		try:
+			payload = json.loads(payload)
+		except ValueError as e:
+			throw([Problem("", "bad_json", {"detail": str(e)})], _("The rules could not be read"))
+	if isinstance(payload, dict) and "rules" in payload and "ruleName" not in payload:
+		payload = payload["rules"]
+	rules = payload if isinstance(payload, list) else [payload]
+	return rules
+
+
+def import_rules(payload, overwrite: bool = True) -> list[str]:
+	"""Validate every rule first, then write them all, or nothing."""
+	rules = parse_import(payload)
+	templates = set(load_templates())
+	problems: list[Problem] = []
+	seen: set[str] = set()
+	for i, data in enumerate(rules):
+		prefix = f"rules[{i}]" if len(rules) > 1 else ""
+		_rule, found = parse_rule(data, templates)
+		for p in found:
+			problems.append(Problem(".".join(x for x in (prefix, p.path) if x), p.code, p.params))
+		name = data.get("ruleName") if isinstance(data, dict) else None
+		if isinstance(name, str):
+			if name in seen:
+				problems.append(Problem(f"{prefix}.ruleName".lstrip("."), "duplicate_rule", {"value": name}))
+			seen.add(name)
+	if problems:
+		throw(problems, _("Nothing was imported; fix these problems and import again"))
+	names = []
+	frappe.db.savepoint("legist_import_rules")
+	try:
+		for data in rules:
+			fields = json_to_fields(data)
+			if frappe.db.exists("Routing Rule", fields["rule_name"]):
+				if not overwrite:
+					frappe.throw(_("Routing Rule {0} already exists").format(fields["rule_name"]))
+				doc = frappe.get_doc("Routing Rule", fields["rule_name"])
+				doc.update(fields)
+				doc.save()
+			else:
+				doc = frappe.get_doc({"doctype": "Routing Rule", **fields}).insert()
+			names.append(doc.name)
+	except Exception:
+		frappe.db.rollback(save_point="legist_import_rules")
+		raise
+	return names
+
+
+def export_rules(names: list[str] | None = None) -> list[dict]:
+	filters = {"name": ["in", names]} if names else {}
+	rows = frappe.get_all(
+		"Routing Rule",
+		filters=filters,
+		fields=[
+			"rule_name",
+			"trigger",
+			"conditions",
+			"actions",
+			"escalation",
+			"priority",
+			"enabled",
+			"stop_processing",
+			"description",
+		],
+		order_by="priority desc, creation asc",
+	)
+	return [row_to_json(r) for r in rows]

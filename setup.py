@@ -1,0 +1,5 @@
+# Kept beside pyproject.toml for tools that still call setup.py directly; all metadata lives in
+# pyproject.toml.
+from setuptools import setup
+
+setup()
