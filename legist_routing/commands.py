@@ -1,5 +1,6 @@
 """bench commands: `bench --site SITE legist-import-rules FILE` and `legist-export-rules`."""
 
+import html
 import json
 
 import click
@@ -26,7 +27,7 @@ def import_rules(context, path):
 	except frappe.ValidationError as e:
 		frappe.db.rollback()
 		text = str(e).replace("</li>", "\n").replace("</p>", "\n")
-		click.echo(frappe.utils.strip_html(text).strip(), err=True)
+		click.echo(html.unescape(frappe.utils.strip_html(text)).strip(), err=True)
 		raise SystemExit(1) from e
 	finally:
 		frappe.destroy()

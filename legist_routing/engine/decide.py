@@ -358,6 +358,8 @@ def _failed_leaves(node: dict) -> list[dict]:
 	def walk(n, negated=False):
 		for kind in ("all", "any", "not"):
 			if kind in n:
+				if n.get("result") != negated:
+					return  # this group held as required: nothing inside it made the rule fail
 				for child in n[kind]:
 					walk(child, negated != (kind == "not"))
 				return

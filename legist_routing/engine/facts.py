@@ -103,6 +103,13 @@ def _snake(segment: str) -> str:
 	return _CAMEL.sub(r"_\1", segment).lower()
 
 
+def camel(path: str) -> str:
+	"""``case.lead_attorney`` as the guide spells it: ``case.leadAttorney``."""
+	return ".".join(
+		part.split("_")[0] + "".join(w.title() for w in part.split("_")[1:]) for part in path.split(".")
+	)
+
+
 def canonical(path: str) -> str | None:
 	"""The canonical spelling of a fact path, or ``None`` when it names no known fact."""
 	if not isinstance(path, str):

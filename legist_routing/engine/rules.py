@@ -13,6 +13,7 @@ A rule as the practice guide writes it::
 from __future__ import annotations
 
 import copy
+import math
 from dataclasses import dataclass, field
 
 from legist_routing.engine import conditions as C
@@ -87,18 +88,24 @@ def _recipient(value, where: str, trigger: str | None) -> tuple[str | None, list
 		return "user:" + value, []
 	path = F.canonical(value)
 	if path is None or F.FACTS.get(path) != F.USER:
-		known = [*F.RECIPIENT_FACTS, *(a for a, c in F.ALIASES.items() if F.FACTS.get(c) == F.USER)]
+		camel = any(c.isupper() for c in value)
+		known = [F.camel(p) if camel else p for p in F.RECIPIENT_FACTS]
 		return None, [Problem(where, "unknown_recipient", {"value": value, "hint": hint(value, known)})]
 	fact, problems = F.check_fact(value, where, trigger)
 	return (fact.path if fact else None), problems
 
 
 def _number(value, where) -> tuple[float | None, list[Problem]]:
-	if isinstance(value, bool) or not isinstance(value, int | float):
+	if isinstance(value, bool):
+		return None, [Problem(where, "not_a_number", {"value": value})]
+	if not isinstance(value, int | float):
 		try:
 			value = float(value)
 		except (TypeError, ValueError):
 			return None, [Problem(where, "not_a_number", {"value": value})]
+	if isinstance(value, float) and not math.isfinite(value):
+		# "nan" and "inf" pass float() but would break every due-date computation later.
+		return None, [Problem(where, "not_a_number", {"value": value})]
 	if value < 0:
 		return None, [Problem(where, "not_positive", {"value": value})]
 	return float(value), []
@@ -144,7 +151,7 @@ def _parse_action(raw, index: int, trigger, templates) -> tuple[Action | None, l
 		methods = method if isinstance(method, list) else [method]
 		channels: list[str] = []
 		for m in methods:
-			if m not in METHODS:
+			if not isinstance(m, str) or m not in METHODS:
 				problems.append(Problem(f"{where}.method", "unknown_method", {"value": m, "hint": hint(str(m), METHODS)}))
 			else:
 				channels += [c for c in METHODS[m] if c not in channels]
@@ -207,7 +214,7 @@ def parse_rule(data, templates: set | None = None) -> tuple[Rule | None, list[Pr
 	if not isinstance(name, str) or not name.strip():
 		problems.append(Problem("ruleName", "required"))
 	trigger = data.get("trigger")
-	if trigger not in F.TRIGGERS:
+	if not isinstance(trigger, str) or trigger not in F.TRIGGERS:
 		if not trigger:
 			problems.append(Problem("trigger", "required"))
 		else:

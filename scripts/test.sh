@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Run every test suite: the pure engine's unit tests (in a virtualenv without Frappe), then the
+# integration suite against a fresh site on real MariaDB and Redis. Exits non-zero if any fails.
+set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$LEGIST_REPO"
+results="$(mktemp -d)"
+status=0
+
+bash scripts/ensure-services.sh || exit 1
+
+# ------------------------------------------------------------------------------ 1. unit (no frappe)
+log "unit suite: the engine, in a virtualenv where frappe is not installed"
+if [ ! -x "$LEGIST_UNIT_VENV/bin/pytest" ]; then
+	python3 -m venv "$LEGIST_UNIT_VENV"
+	"$LEGIST_UNIT_VENV/bin/pip" install -q "pytest>=7" "pytest-cov>=4" "hypothesis>=6"
+fi
+PYTHONPATH="$LEGIST_REPO" "$LEGIST_UNIT_VENV/bin/python" -m pytest tests/unit -q -p no:cacheprovider \
+	--cov=legist_routing/engine --cov-branch --cov-report=term --cov-fail-under=90 \
+	--junitxml="$results/unit.xml" || status=1
+
+# ------------------------------------------------------------------------ 2. integration (real site)
+if [ ! -x "$LEGIST_BENCH/env/bin/python" ] || [ ! -d "$LEGIST_BENCH/apps/frappe" ]; then
+	die "no bench at $LEGIST_BENCH: create one with 'bash scripts/bootstrap-bench.sh' (or set LEGIST_BENCH to yours); the integration suite cannot be skipped"
+fi
+bash scripts/bootstrap-bench.sh >/dev/null || die "could not link this checkout into the bench at $LEGIST_BENCH"
+"$LEGIST_BENCH/env/bin/python" -c "import pytest" 2>/dev/null || "$LEGIST_BENCH/env/bin/pip" install -q "pytest>=7"
+
+TEST_SITE="${LEGIST_TEST_SITE:-legist-test.localhost}"
+log "integration suite: creating a fresh site $TEST_SITE and installing the app on it"
+bash scripts/new-site.sh "$TEST_SITE" || die "could not create the test site $TEST_SITE"
+LEGIST_TEST_SITE="$TEST_SITE" "$LEGIST_BENCH/env/bin/python" -m pytest tests/integration -q -p no:cacheprovider \
+	--junitxml="$results/integration.xml" || status=1
+
+# ------------------------------------------------------------------------------------- 3. summary
+python3 - "$results" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+passed = failed = skipped = 0
+for path in glob.glob(sys.argv[1] + "/*.xml"):
+	for suite in ET.parse(path).getroot().iter("testsuite"):
+		tests, fail = int(suite.get("tests", 0)), int(suite.get("failures", 0)) + int(suite.get("errors", 0))
+		skip = int(suite.get("skipped", 0))
+		passed += tests - fail - skip
+		failed += fail
+		skipped += skip
+print(f"all suites: {passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))
+PY
+exit $status

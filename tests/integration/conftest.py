@@ -1,0 +1,64 @@
+"""Open the real test site (created fresh by scripts/test.sh) for the integration suite.
+
+Each test runs in its own transaction, rolled back afterwards; the people of the firm are created once
+and committed.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+frappe = pytest.importorskip("frappe", reason="the integration suite runs in the bench's Python")
+
+BENCH = os.environ.get("LEGIST_BENCH", os.path.expanduser("~/legist-bench"))
+SITE = os.environ.get("LEGIST_TEST_SITE", "legist-test.localhost")
+
+PEOPLE = {
+	"paralegal": ("ana.paralegal@firm.test", "Ana", ["Legist Paralegal"]),
+	"paralegal2": ("luis.paralegal@firm.test", "Luis", ["Legist Paralegal"]),
+	"attorney": ("maria.attorney@firm.test", "Maria", ["Legist Attorney"]),
+	"manager": ("olga.ops@firm.test", "Olga", ["Legist Manager"]),
+}
+
+
+def pytest_collection_modifyitems(items):
+	if not os.path.isdir(os.path.join(BENCH, "sites", SITE)):
+		raise pytest.UsageError(f"site {SITE} not found in {BENCH}: run the suite through scripts/test.sh")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def site():
+	cwd = os.getcwd()
+	os.chdir(os.path.join(BENCH, "sites"))
+	frappe.init(site=SITE, sites_path=".")
+	frappe.connect()
+	frappe.set_user("Administrator")
+	for email, first, roles in PEOPLE.values():
+		if not frappe.db.exists("User", email):
+			user = frappe.get_doc(
+				{"doctype": "User", "email": email, "first_name": first, "send_welcome_email": 0}
+			).insert(ignore_permissions=True)
+			user.add_roles(*roles)
+	settings = frappe.get_single("Routing Settings")
+	settings.operations_manager = PEOPLE["manager"][0]
+	settings.save()
+	frappe.db.commit()
+	yield
+	frappe.destroy()
+	os.chdir(cwd)
+
+
+@pytest.fixture(autouse=True)
+def transaction():
+	frappe.set_user("Administrator")
+	yield
+	frappe.db.rollback()
+	frappe.local.cache.pop("legist_routing_settings", None)
+	frappe.set_user("Administrator")
+
+
+@pytest.fixture
+def people():
+	return {k: v[0] for k, v in PEOPLE.items()}

@@ -1,0 +1,87 @@
+"""Builders shared by the integration tests."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import frappe
+from frappe.utils import add_days, nowdate
+
+SAMPLE_RULE = {
+	"ruleName": "RFE_Adjustment_Assign",
+	"trigger": "document.received",
+	"conditions": {"document.type": "RFE", "case.type": "Adjustment of Status", "case.priority": "standard"},
+	"actions": [
+		{"assign": "case.primaryParalegal", "dueInDays": 3},
+		{"notify": "case.leadAttorney", "method": "inApp", "notifyWithinHours": 2},
+		{"createTask": "Draft RFE Response", "templateId": "rfe_response_template"},
+	],
+	"escalation": {"ifNotAcknowledgedHours": 24, "escalateTo": "operations.manager"},
+}
+
+
+def guide_rule_text() -> str:
+	"""The sample rule exactly as printed in the practice guide, when the guide is beside the repo."""
+	seed = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_7a472d8bd77975a7.txt"
+	if not seed.exists():
+		return json.dumps(SAMPLE_RULE)
+	text = seed.read_text()
+	start = text.index('{\n"ruleName"')
+	end = text.index("}This JSON", start) + 1
+	return text[start:end]
+
+
+def case_type(name: str) -> str:
+	if not frappe.db.exists("Case Type", name):
+		frappe.get_doc({"doctype": "Case Type", "case_type_name": name}).insert()
+	return name
+
+
+def make_case(people, type_name="Adjustment of Status", **kw):
+	values = {
+		"doctype": "Case",
+		"case_title": kw.pop("case_title", f"{type_name} for Rosa Diaz"),
+		"case_type": case_type(type_name),
+		"priority": "Standard",
+		"client_name": "Rosa Diaz",
+		"preferred_language": "es",
+		"lead_attorney": people["attorney"],
+		"primary_paralegal": people["paralegal"],
+		"secondary_owner": people["paralegal2"],
+	}
+	values.update(kw)
+	return frappe.get_doc(values).insert()
+
+
+def make_notice(case, notice_type="RFE", due_in_days=84, **kw):
+	values = {
+		"doctype": "Case Notice",
+		"case": case.name,
+		"notice_type": notice_type,
+		"receipt_number": "IOE0912345678",
+		"notice_date": nowdate(),
+		"response_due_date": add_days(nowdate(), due_in_days),
+	}
+	values.update(kw)
+	return frappe.get_doc(values).insert()
+
+
+def add_rule(data: dict):
+	from legist_routing.services import rules
+
+	return rules.import_rules(json.dumps(data))
+
+
+def tasks_of(case) -> list:
+	return frappe.get_all(
+		"Case Task",
+		filters={"case": case.name},
+		fields=["name", "title", "assigned_to", "due", "ack_due", "hard_deadline", "template", "kind", "status"],
+		order_by="creation asc",
+	)
+
+
+def log_of(reference_name: str):
+	name = frappe.db.get_value("Routing Log", {"reference_name": reference_name}, "name", order_by="creation desc")
+	return frappe.get_doc("Routing Log", name) if name else None
