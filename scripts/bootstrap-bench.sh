@@ -57,7 +57,7 @@ if [ ! -d "$LEGIST_BENCH/apps/frappe" ]; then
 fi
 
 # 4. Configuration: our user, MariaDB over TCP, the machine's Redis.
-"$LEGIST_BENCH/env/bin/pip" install -q "setuptools<82"
+"$LEGIST_BENCH/env/bin/pip" install -q "setuptools<82" >/dev/null 2>&1 || die "could not pin setuptools<82 in the bench"
 (cd "$LEGIST_BENCH" && "$BENCH" set-config -g frappe_user "$(id -un)" >/dev/null 2>&1) || true
 cfg="$LEGIST_BENCH/sites/common_site_config.json"
 "$LEGIST_BENCH/env/bin/python" - "$cfg" <<PY
@@ -88,7 +88,8 @@ if [ "$(readlink -f "$app" 2>/dev/null)" != "$(readlink -f "$LEGIST_REPO")" ]; t
 	ln -s "$LEGIST_REPO" "$app"
 	log "linked $LEGIST_REPO as apps/legist_routing"
 fi
-"$LEGIST_BENCH/env/bin/pip" install -q -e "$app"
+"$LEGIST_BENCH/env/bin/pip" install -q -e "$app" >"$LEGIST_BENCH/logs/legist-pip.log" 2>&1 \
+	|| { cat "$LEGIST_BENCH/logs/legist-pip.log"; die "could not install the app into the bench"; }
 # apps.txt may lack its final newline: rewrite it one app a line.
 apps_txt="$LEGIST_BENCH/sites/apps.txt"
 { cat "$apps_txt" 2>/dev/null; echo; echo legist_routing; } | sed '/^\s*$/d' | awk '!seen[$0]++' > "$apps_txt.new"

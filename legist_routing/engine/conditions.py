@@ -47,8 +47,8 @@ _MISSING = object()
 # ------------------------------------------------------------------------------------------ values
 def _norm(value, kind: str):
 	"""Bring a value to the form comparisons use for facts of ``kind``; raise ValueError when impossible."""
-	if value is None or value == "":
-		return None
+	if value is None or (isinstance(value, str) and not value.strip()):
+		return None  # blank text is "not set", like "": surrounding spaces never count
 	if kind == F.NUMBER:
 		if isinstance(value, bool):
 			raise ValueError(value)

@@ -169,6 +169,7 @@ def _parse_action(raw, index: int, trigger, templates) -> tuple[Action | None, l
 			problems.append(Problem(f"{where}.templateId", "not_text"))
 		elif templates is not None and template not in templates:
 			problems.append(Problem(f"{where}.templateId", "unknown_template", {"value": template}))
+		params["templateId"] = template  # decide() looks the template up by it
 	if "priority" in raw and str(raw["priority"]).lower() not in PRIORITIES:
 		problems.append(
 			Problem(f"{where}.priority", "bad_value", {"value": raw["priority"], "type": "/".join(PRIORITIES)})

@@ -1,0 +1,95 @@
+"""Demo data for a development site: the firm's people, case types, the guide's rules, a few cases.
+
+Run with: bench --site SITE execute legist_routing.demo.load.run
+Idempotent: running it again adds nothing that is already there.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import frappe
+from frappe.utils import add_days, nowdate
+
+from legist_routing.services import rules
+
+PASSWORD = "Legist-demo-2026"
+PEOPLE = (
+	("ana@firm.example", "Ana", "Reyes", ("Legist Paralegal",), "es"),
+	("luis@firm.example", "Luis", "Ortega", ("Legist Paralegal",), "es"),
+	("maria@firm.example", "Maria", "Chen", ("Legist Attorney",), "en"),
+	("david@firm.example", "David", "Okafor", ("Legist Attorney",), "en"),
+	("olga@firm.example", "Olga", "Novak", ("Legist Manager",), "en"),
+)
+CASE_TYPES = (
+	("Adjustment of Status", "Family", "I-485, I-130, I-765"),
+	("H-1B", "Employment", "I-129"),
+	("Naturalization", "Naturalization", "N-400"),
+	("Asylum", "Asylum", "I-589"),
+)
+
+
+def run():
+	for email, first, last, roles, lang in PEOPLE:
+		if frappe.db.exists("User", email):
+			continue
+		user = frappe.get_doc(
+			{
+				"doctype": "User",
+				"email": email,
+				"first_name": first,
+				"last_name": last,
+				"language": lang,
+				"send_welcome_email": 0,
+				"new_password": PASSWORD,
+			}
+		).insert(ignore_permissions=True)
+		user.add_roles(*roles)
+	for name, group, forms in CASE_TYPES:
+		if not frappe.db.exists("Case Type", name):
+			frappe.get_doc(
+				{"doctype": "Case Type", "case_type_name": name, "practice_group": group, "form_types": forms}
+			).insert()
+	settings = frappe.get_single("Routing Settings")
+	settings.operations_manager = "olga@firm.example"
+	settings.save()
+	rules.import_rules((Path(__file__).parent / "rules.json").read_text())
+	if not frappe.db.exists("Case", {"case_title": "Rosa Diaz — Adjustment of Status"}):
+		rosa = _case("Rosa Diaz — Adjustment of Status", "Adjustment of Status", "Rosa Diaz", "es", "ana@firm.example")
+		_notice(rosa, "RFE", "IOE0912345678", 84)
+		wang = _case("Li Wang — H-1B", "H-1B", "Li Wang", "en", "luis@firm.example")
+		_notice(wang, "RFE", "WAC2290123456", 84)
+		perez = _case("Jorge Perez — Naturalization", "Naturalization", "Jorge Perez", "es", "luis@firm.example")
+		_notice(perez, "Biometrics Appointment", "IOE0998765432", None)
+	frappe.db.commit()  # nosemgrep: a bench execute command owns its transaction
+	print("Demo data ready. Log in as Administrator or olga@firm.example (password " + PASSWORD + ").")
+
+
+def _case(title, case_type, client, lang, paralegal):
+	return frappe.get_doc(
+		{
+			"doctype": "Case",
+			"case_title": title,
+			"case_type": case_type,
+			"priority": "Standard",
+			"client_name": client,
+			"preferred_language": lang,
+			"lead_attorney": "maria@firm.example",
+			"primary_paralegal": paralegal,
+			"secondary_owner": "luis@firm.example" if paralegal == "ana@firm.example" else "ana@firm.example",
+			"intake_specialist": "luis@firm.example",
+		}
+	).insert()
+
+
+def _notice(case, notice_type, receipt, due_days):
+	return frappe.get_doc(
+		{
+			"doctype": "Case Notice",
+			"case": case.name,
+			"notice_type": notice_type,
+			"receipt_number": receipt,
+			"notice_date": nowdate(),
+			"response_due_date": add_days(nowdate(), due_days) if due_days else None,
+		}
+	).insert()
