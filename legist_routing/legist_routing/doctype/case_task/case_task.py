@@ -7,5 +7,40 @@ from legist_routing.services import tasks
 
 
 class CaseTask(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+		from legist_routing.legist_routing.doctype.case_task_checklist_item.case_task_checklist_item import CaseTaskChecklistItem
+
+		ack_due: DF.Datetime | None
+		acknowledged_at: DF.Datetime | None
+		acknowledged_by: DF.Link | None
+		assigned_at: DF.Datetime | None
+		assigned_to: DF.Link | None
+		case: DF.Link
+		case_notice: DF.Link | None
+		checklist: DF.Table[CaseTaskChecklistItem]
+		completed_at: DF.Datetime | None
+		description: DF.TextEditor | None
+		due: DF.Datetime | None
+		escalation: DF.JSON | None
+		escalation_level: DF.Int
+		estimated_hours: DF.Float
+		hard_deadline: DF.Datetime | None
+		kind: DF.Literal["Work", "Review", "Notification"]
+		naming_series: DF.Literal["TASK-.YYYY.-.#####"]
+		priority: DF.Literal["Urgent", "High", "Standard", "Low"]
+		routing_key: DF.Data | None
+		routing_log: DF.Link | None
+		routing_rule: DF.Link | None
+		secondary_owner: DF.Link | None
+		status: DF.Literal["Open", "Acknowledged", "In Progress", "Draft Ready", "Completed", "Cancelled"]
+		template: DF.Link | None
+		title: DF.Data
+	# end: auto-generated types
 	def validate(self):
 		tasks.validate(self)

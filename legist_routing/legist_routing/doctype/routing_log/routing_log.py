@@ -5,4 +5,28 @@ from frappe.model.document import Document
 
 
 class RoutingLog(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		case: DF.Link | None
+		deliveries: DF.Int
+		duration_ms: DF.Float
+		error: DF.Code | None
+		event: DF.Data | None
+		event_key: DF.Data | None
+		intents: DF.JSON | None
+		reference_doctype: DF.Link | None
+		reference_name: DF.DynamicLink | None
+		results: DF.JSON | None
+		rules_considered: DF.Int
+		rules_matched: DF.Int
+		status: DF.Literal["Applied", "No Match", "Duplicate", "Partly Applied", "Error"]
+		summary: DF.SmallText | None
+		trace: DF.JSON | None
+	# end: auto-generated types
 	pass
