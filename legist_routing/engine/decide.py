@@ -364,7 +364,10 @@ def _failed_leaves(node: dict) -> list[dict]:
 					walk(child, negated != (kind == "not"))
 				return
 		if n.get("result") == negated:
-			out.append({k: v for k, v in n.items() if k != "result"})
+			leaf = {k: v for k, v in n.items() if k != "result"}
+			if negated:
+				leaf["negated"] = True  # inside a "not": the rule needed this condition not to hold
+			out.append(leaf)
 
 	walk(node)
 	return out
@@ -374,12 +377,14 @@ def explain_failure(entry: dict) -> str:
 	"""One line for a manager: why a rule did not fire."""
 	parts = []
 	for leaf in entry.get("failed", []):
+		op = ("not " if leaf.get("negated") else "") + str(leaf.get("op"))
 		if leaf.get("op") == "changed":
-			parts.append(f"{leaf['fact']} did not change as required (was {leaf.get('before')!r}, now {leaf.get('actual')!r})")
+			how = "changed, which the rule excludes" if leaf.get("negated") else "did not change as required"
+			parts.append(f"{leaf['fact']} {how} (was {leaf.get('before')!r}, now {leaf.get('actual')!r})")
 		elif "value" in leaf:
-			parts.append(f"{leaf['fact']} is {leaf.get('actual')!r}, rule needs {leaf['op']} {leaf['value']!r}")
+			parts.append(f"{leaf['fact']} is {leaf.get('actual')!r}, rule needs {op} {leaf['value']!r}")
 		else:
-			parts.append(f"{leaf['fact']} is {leaf.get('actual')!r}, rule needs {leaf['op']}")
+			parts.append(f"{leaf['fact']} is {leaf.get('actual')!r}, rule needs {op}")
 	return "; ".join(parts)
 
 

@@ -40,7 +40,10 @@ RFE_TEMPLATE = Template(
 	ack_sla_hours=4,
 	due_anchor="Response Deadline",
 	due_offset_days=7,
-	checklist=(("Confirm RFE receipt date and deadline.", True), ("Attorney review and approve content.", True)),
+	checklist=(
+		("Confirm RFE receipt date and deadline.", True),
+		("Attorney review and approve content.", True),
+	),
 )
 
 
@@ -66,12 +69,16 @@ def rfe_template() -> Template:
 
 @pytest.fixture
 def ctx() -> Context:
-	return Context(now=NOW, templates={"rfe_response_template": RFE_TEMPLATE, "Draft RFE Response": RFE_TEMPLATE})
+	return Context(
+		now=NOW, templates={"rfe_response_template": RFE_TEMPLATE, "Draft RFE Response": RFE_TEMPLATE}
+	)
 
 
 @pytest.fixture
 def rfe_event() -> Event:
-	return Event("document.received", "document.received:CASE-0001:RFE", "CASE-0001", "Case Notice", "NOTICE-0001")
+	return Event(
+		"document.received", "document.received:CASE-0001:RFE", "CASE-0001", "Case Notice", "NOTICE-0001"
+	)
 
 
 @pytest.fixture

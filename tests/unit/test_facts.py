@@ -38,7 +38,9 @@ def test_canonical_maps_every_accepted_spelling(written, expected):
 	assert F.canonical(written) == expected
 
 
-@pytest.mark.parametrize("written", ["case.prority", "case", "client.name", "", "CASE.TYPE.X", None, 5, ["case.type"]])
+@pytest.mark.parametrize(
+	"written", ["case.prority", "case", "client.name", "", "CASE.TYPE.X", None, 5, ["case.type"]]
+)
 def test_canonical_is_none_for_unknown_paths_and_non_text(written):
 	assert F.canonical(written) is None
 
@@ -142,3 +144,17 @@ def test_availability_per_trigger(trigger, path, available):
 def test_without_a_known_trigger_every_fact_is_readable(trigger):
 	ref, problems = F.check_fact("task.status", "w", trigger)
 	assert problems == [] and ref.path == "task.status"
+
+
+@pytest.mark.parametrize(
+	("path", "written"),
+	[
+		("case.lead_attorney", "case.leadAttorney"),
+		("case.primary_paralegal", "case.primaryParalegal"),
+		("case.next_uscis_deadline", "case.nextUscisDeadline"),
+		("operations.manager", "operations.manager"),
+	],
+)
+def test_camel_spells_paths_the_way_the_guide_does_and_canonical_reads_them_back(path, written):
+	assert F.camel(path) == written
+	assert F.canonical(written) == path
