@@ -27,3 +27,20 @@ def export_rules(names: str | list | None = None) -> list[dict]:
 def acknowledge_task(name: str) -> dict:
 	"""The assignee acknowledges a Case Task."""
 	return tasks.acknowledge(name)
+
+
+@frappe.whitelist(methods=["POST"])
+def acknowledge_tasks(names: str | list) -> list[dict]:
+	"""Acknowledge several tasks at once (the list view's action)."""
+	if isinstance(names, str):
+		names = frappe.parse_json(names)
+	return [tasks.acknowledge(name) for name in names]
+
+
+@frappe.whitelist(methods=["POST"])
+def reassign_task(name: str, user: str, reason: str, note: str | None = None) -> dict:
+	"""A manager moves a task to another person, with a reason (audited, counted in the reassignment rate)."""
+	from legist_routing.services import assignment
+
+	task = assignment.manual_reassign(name, user, reason, note or "")
+	return {"name": task.name, "assigned_to": task.assigned_to}

@@ -33,8 +33,21 @@ doc_events = {
 	},
 }
 
-doctype_list_js = {"Routing Rule": "public/js/routing_rule_list.js"}
+doctype_list_js = {
+	"Routing Rule": "public/js/routing_rule_list.js",
+	"Case Task": "public/js/case_task_list.js",
+}
 doctype_js = {
 	"Routing Rule": "public/js/routing_rule.js",
 	"Case Task": "public/js/case_task.js",
+	"ToDo": "public/js/todo.js",
+}
+
+scheduler_events = {
+	"cron": {
+		# Escalation steps: an index seek for due tasks every minute, the work on the RQ queue.
+		"* * * * *": ["legist_routing.services.escalations.sweep"],
+		# deadline.approaching: once per notice, deadline and threshold.
+		"7 * * * *": ["legist_routing.services.deadlines.sweep"],
+	},
 }

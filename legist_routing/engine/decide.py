@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from legist_routing.engine import conditions as C
 from legist_routing.engine import facts as F
+from legist_routing.engine.deadlines import buffer_due
 from legist_routing.engine.rules import Rule
 
 # Facts preferred as a rule's index key, most selective first.
@@ -38,6 +39,7 @@ class Template:
 	due_anchor: str = "Assignment"  # or "Response Deadline"
 	due_offset_days: int = 0
 	checklist: tuple = ()
+	kind: str = "Work"  # "Review": never given to whoever prepared the work (four eyes)
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,7 @@ class Context:
 	templates: Mapping[str, Template] = field(default_factory=dict)  # by id and by name
 	due_hour: int = 17
 	default_ack_hours: float = 24
+	calendar: object = None  # a calendar.BusinessCalendar: buffers that land on a closed day move earlier
 
 
 # ---------------------------------------------------------------------------------------- intents
@@ -68,6 +71,14 @@ class CreateTask:
 	kind: str = "Work"
 	notice: str | None = None
 	escalation: Mapping | None = None
+	# Who may take it: the services choose with engine.strategies, using load and leave from the database.
+	team: str | None = None  # the pool (None: the team of the first preferred person)
+	strategy: tuple = ("role_slot", "least_loaded")
+	preferred: tuple = ()  # ((slot, user or None), ...): the fallback chain, in order
+	exclude: tuple = ()  # four eyes: who prepared the work under review
+	case_type: str | None = None
+	practice_group: str | None = None
+	language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -219,6 +230,8 @@ def _due(params: Mapping, template: Template | None, facts: Mapping, ctx: Contex
 	if before is not None:
 		deadline = response_deadline(facts)
 		if deadline is not None:
+			if ctx.calendar is not None:
+				return buffer_due(ctx.calendar, deadline, int(before), ctx.due_hour)
 			return _at(deadline - dt.timedelta(days=before), ctx.due_hour)
 		notes.append({"note": "no_deadline", "fallback": "dueInDays"})
 	if params.get("dueInHours") is not None:
@@ -243,9 +256,19 @@ def _task_intent(rule: Rule, action, event: Event, facts: Mapping, ctx: Context,
 		source = action.target
 	else:
 		source = params.get("assignTo") or (template.default_slot if template else "case.primary_paralegal")
-	assignee = _resolve(source, facts)
-	if assignee is None:
-		return Unresolved(key, rule.name, action.index, "slot_empty", {"slot": source})
+	team = params["_raw"].get("team")
+	if source.startswith("team:"):
+		team, assignee, preferred = source[5:], None, ()
+	else:
+		assignee = _resolve(source, facts)
+		# The fallback chain: the named slot, then the case's secondary owner (the team lead and the pool
+		# are added by the services, which know the teams).
+		preferred = tuple((s, _resolve(s, facts)) for s in dict.fromkeys((source, "case.secondary_owner")))
+		if not any(user for _slot, user in preferred) and not team:
+			return Unresolved(key, rule.name, action.index, "slot_empty", {"slot": source})
+	exclude = ()
+	if template is not None and template.kind == "Review" and facts.get("task.assigned_to"):
+		exclude = (facts["task.assigned_to"],)
 	notes: list = []
 	due = _due(params, template, facts, ctx, notes)
 	deadline = response_deadline(facts)
@@ -281,6 +304,13 @@ def _task_intent(rule: Rule, action, event: Event, facts: Mapping, ctx: Context,
 		priority=(params["_raw"].get("priority") or facts.get("case.priority") or "Standard").title(),
 		notice=facts.get("document.name") if event.trigger in ("document.received", "portal.upload") else None,
 		escalation=rule.escalation,
+		team=team,
+		strategy=params.get("strategy") or (("role_slot", "least_loaded") if preferred else ("least_loaded",)),
+		preferred=preferred,
+		exclude=exclude,
+		case_type=facts.get("case.case_type"),
+		practice_group=facts.get("case.practice_group"),
+		language=facts.get("case.preferred_language"),
 	)
 
 

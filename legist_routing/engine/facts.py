@@ -61,6 +61,7 @@ FACTS: dict[str, str] = {
 	# an approaching deadline
 	"deadline.days_left": NUMBER,
 	"deadline.kind": TEXT,
+	"deadline.threshold": NUMBER,
 	# the firm
 	"operations.manager": USER,
 }

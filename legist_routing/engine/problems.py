@@ -32,6 +32,7 @@ TEMPLATES: dict[str, str] = {
 	"not_text": "must be text",
 	"unknown_recipient": "unknown recipient '{value}'{hint}",
 	"unknown_method": "unknown method '{value}'{hint}",
+	"unknown_strategy": "unknown strategy '{value}'{hint}",
 	"unknown_template": "no Task Template with id or name '{value}'",
 	"bad_json": "is not valid JSON: {detail}",
 	"duplicate_rule": "rule name '{value}' appears more than once in this import",

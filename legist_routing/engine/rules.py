@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from legist_routing.engine import conditions as C
 from legist_routing.engine import facts as F
 from legist_routing.engine.problems import Problem, RuleError, hint
+from legist_routing.engine.strategies import STRATEGIES, parse_chain
 
 RULE_KEYS = (
 	"ruleName",
@@ -34,9 +35,9 @@ RULE_KEYS = (
 ACTION_KINDS = {"assign": "assign", "notify": "notify", "createTask": "create_task"}
 _COMMON = ("dueInDays", "dueInHours", "dueDaysBeforeDeadline", "acknowledgeWithinHours", "priority")
 ACTION_KEYS = {
-	"assign": ("assign", "task", "templateId", *_COMMON),
+	"assign": ("assign", "task", "templateId", "strategy", "team", *_COMMON),
 	"notify": ("notify", "method", "notifyWithinHours", "subject", "message"),
-	"create_task": ("createTask", "templateId", "assignTo", *_COMMON),
+	"create_task": ("createTask", "templateId", "assignTo", "strategy", "team", *_COMMON),
 }
 NUMERIC_KEYS = (*_COMMON[:4], "notifyWithinHours")
 METHODS = {"inApp": ("in_app",), "email": ("email",), "both": ("in_app", "email")}
@@ -95,6 +96,14 @@ def _recipient(value, where: str, trigger: str | None) -> tuple[str | None, list
 	return (fact.path if fact else None), problems
 
 
+def _assignee(value, where: str, trigger: str | None) -> tuple[str | None, list[Problem]]:
+	"""Who takes work: a recipient, or a whole team (``team:Paralegals``) for a strategy to choose from."""
+	if isinstance(value, str) and value.strip().startswith("team:"):
+		team = value.strip()[5:].strip()
+		return ("team:" + team, []) if team else (None, [Problem(where, "not_text")])
+	return _recipient(value, where, trigger)
+
+
 def _number(value, where) -> tuple[float | None, list[Problem]]:
 	if isinstance(value, bool):
 		return None, [Problem(where, "not_a_number", {"value": value})]
@@ -137,7 +146,7 @@ def _parse_action(raw, index: int, trigger, templates) -> tuple[Action | None, l
 			problems += found
 	target: object = None
 	if kind == "assign":
-		target, found = _recipient(raw["assign"], f"{where}.assign", trigger)
+		target, found = _assignee(raw["assign"], f"{where}.assign", trigger)
 		problems += found
 	elif kind == "notify":
 		recipients = raw["notify"] if isinstance(raw["notify"], list) else [raw["notify"]]
@@ -161,8 +170,18 @@ def _parse_action(raw, index: int, trigger, templates) -> tuple[Action | None, l
 		if not isinstance(target, str) or not target.strip():
 			problems.append(Problem(f"{where}.createTask", "not_text"))
 		if "assignTo" in raw:
-			params["assignTo"], found = _recipient(raw["assignTo"], f"{where}.assignTo", trigger)
+			params["assignTo"], found = _assignee(raw["assignTo"], f"{where}.assignTo", trigger)
 			problems += found
+	if kind in ("assign", "create_task"):
+		if "team" in raw and (not isinstance(raw["team"], str) or not raw["team"].strip()):
+			problems.append(Problem(f"{where}.team", "not_text"))
+		if "strategy" in raw:
+			chain, unknown = parse_chain(raw["strategy"])
+			for name in unknown:
+				problems.append(
+					Problem(f"{where}.strategy", "unknown_strategy", {"value": name, "hint": hint(str(name), STRATEGIES)})
+				)
+			params["strategy"] = chain
 	if "templateId" in raw:
 		template = raw["templateId"]
 		if not isinstance(template, str) or not template.strip():

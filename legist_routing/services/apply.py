@@ -9,7 +9,7 @@ import frappe
 from frappe.desk.doctype.notification_log.notification_log import make_notification_logs
 
 from legist_routing.engine.decide import CreateTask, Decision, Event, Notify, Unresolved
-from legist_routing.services import messages
+from legist_routing.services import assignment, messages
 
 
 def intent_dict(intent) -> dict:
@@ -30,8 +30,17 @@ def apply(decision: Decision, event: Event) -> list[dict]:
 		elif intent.key in existing:
 			results.append({**base, "status": "duplicate"})
 		elif isinstance(intent, CreateTask):
-			task = create_task(intent)
-			results.append({**base, "status": "created", "task": task.name, "assigned_to": intent.assignee})
+			task, choice = create_task(intent)
+			results.append(
+				{
+					**base,
+					"status": "created" if choice.user else "unroutable",
+					"task": task.name,
+					"assigned_to": choice.user,
+					"why": choice.reason,
+					"candidates": [dataclasses.asdict(v) for v in choice.verdicts],
+				}
+			)
 		else:
 			results.append({**base, **notify(intent, event)})
 	return results
@@ -56,13 +65,20 @@ def create_task(intent: CreateTask, kind: str | None = None, title: str | None =
 			"escalation": json.dumps(intent.escalation) if intent.escalation else None,
 		}
 	)
+	if intent.exclude:
+		task.prepared_by = intent.exclude[0]
 	for item, required in intent.checklist:
 		task.append("checklist", {"item": item, "required": 1 if required else 0})
 	task.flags.in_routing = True
 	task.insert(ignore_permissions=True)
-	if intent.assignee:
-		assign(task, intent.assignee)
-	return task
+	if (kind or intent.kind) == "Notification":
+		return task, None
+	choice = assignment.choose_for(intent)
+	if choice.user:
+		assign(task, choice.user)
+	else:
+		assignment.alert_unroutable(task, choice.reason)
+	return task, choice
 
 
 def assign(task, user: str, notify_user: bool = True):
@@ -91,7 +107,7 @@ def notify(intent: Notify, event: Event) -> dict:
 	if intent.respond_by is not None:
 		# "notify within N hours" is tracked: the recipient must acknowledge by then.
 		for user in intent.recipients:
-			review = create_task(
+			review, _none = create_task(
 				CreateTask(
 					key=intent.key if user == intent.recipients[0] else f"{intent.key}|{user}",
 					rule=intent.rule,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import frappe
 
+GUIDE_POLICY_NAME = "Guide X/Y/Z"
 ROLES = ("Legist Manager", "Legist Attorney", "Legist Paralegal")
 
 # The practice guide's recipes, as task templates (name, id, default assignee, hours, ack SLA,
@@ -127,6 +128,9 @@ def ensure_settings():
 		settings.save(ignore_permissions=True)
 
 
+REVIEW_TEMPLATES = ("Attorney Review: RFE Response", "Attorney Sign-off")
+
+
 def ensure_templates():
 	for name, template_id, role, hours, ack, anchor, offset, checklist in TEMPLATES:
 		if frappe.db.exists("Task Template", name) or frappe.db.exists("Task Template", {"template_id": template_id}):
@@ -141,10 +145,74 @@ def ensure_templates():
 				"ack_sla_hours": ack,
 				"due_anchor": anchor,
 				"due_offset_days": offset,
+				"task_kind": "Review" if name in REVIEW_TEMPLATES else "Work",
 				"checklist": [{"item": item, "required": 1} for item in checklist],
 			}
 		)
 		doc.insert(ignore_permissions=True)
+
+
+def ensure_calendar():
+	from frappe.utils import get_system_timezone
+
+	name = "Firm Hours"
+	if not frappe.db.exists("Business Calendar", name):
+		frappe.get_doc(
+			{
+				"doctype": "Business Calendar",
+				"calendar_name": name,
+				"time_zone": get_system_timezone() or "America/New_York",
+				"us_federal_holidays": 1,
+				"hours": [
+					{"weekday": day, "opens": "09:00:00", "closes": "17:00:00"}
+					for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
+				],
+			}
+		).insert(ignore_permissions=True)
+	if not frappe.db.get_single_value("Routing Settings", "default_calendar"):
+		frappe.db.set_single_value("Routing Settings", "default_calendar", name)
+
+
+def ensure_policy():
+	"""The guide's X/Y/Z ladder (X=4, Y=24, Z=72) as the default Escalation Policy."""
+	from legist_routing.engine.escalation import GUIDE_POLICY
+	from legist_routing.services import escalations as S
+
+	def reverse(mapping, value):
+		return next(k for k, v in mapping.items() if v == value)
+
+	name = GUIDE_POLICY_NAME
+	if not frappe.db.exists("Escalation Policy", name):
+		frappe.get_doc(
+			{
+				"doctype": "Escalation Policy",
+				"policy_name": name,
+				"description": "The practice guide's ladder: remind at X=4 hours, reassign at Y=24 hours, escalate to the operations manager and lead attorney Z=72 hours before the deadline.",
+				"stages": [
+					{
+						"stage_key": stage.key,
+						"watch": reverse(S.WATCH, stage.watch),
+						"anchor": reverse(S.ANCHOR, stage.anchor),
+						"hours": stage.hours,
+						"clock": reverse(S.CLOCK, stage.clock),
+						"action": reverse(S.ACTION, stage.action),
+						"target": stage.target,
+						"channels": reverse(S.CHANNELS, tuple(stage.channels)),
+					}
+					for stage in GUIDE_POLICY.stages
+				],
+			}
+		).insert(ignore_permissions=True)
+	if not frappe.db.get_single_value("Routing Settings", "default_escalation_policy"):
+		frappe.db.set_single_value("Routing Settings", "default_escalation_policy", name)
+
+
+def keep_scheduler_awake():
+	"""Frappe runs a quiet site's jobs once a day (System Settings: dormant days); escalations cannot wait."""
+	if not frappe.db.get_single_value("Routing Settings", "keep_scheduler_awake"):
+		return
+	if (frappe.db.get_single_value("System Settings", "dormant_days") or 4) < 3650:
+		frappe.db.set_single_value("System Settings", "dormant_days", 3650)
 
 
 def before_install():
@@ -159,3 +227,6 @@ def after_migrate():
 	ensure_roles()
 	ensure_settings()
 	ensure_templates()
+	ensure_calendar()
+	ensure_policy()
+	keep_scheduler_awake()

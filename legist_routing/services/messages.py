@@ -32,6 +32,7 @@ def _templates() -> dict[str, str]:
 		"not_text": _("must be text"),
 		"unknown_recipient": _("unknown recipient '{value}'{hint}"),
 		"unknown_method": _("unknown method '{value}'{hint}"),
+		"unknown_strategy": _("unknown strategy '{value}'{hint}"),
 		"unknown_template": _("no Task Template with id or name '{value}'"),
 		"bad_json": _("is not valid JSON: {detail}"),
 		"duplicate_rule": _("rule name '{value}' appears more than once in this import"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import frappe
+from frappe.utils import getdate
 
 from legist_routing.engine.problems import Problem
 from legist_routing.services import messages
@@ -26,6 +27,37 @@ def receipt_problems(values, field: str) -> list[Problem]:
 def validate_notice(notice):
 	notice.receipt_number = clean_receipt(notice.receipt_number)
 	_throw(receipt_problems([notice.receipt_number], "receipt_number"))
+	set_deadlines(notice)
+
+
+def set_deadlines(notice):
+	"""The printed date when given; otherwise computed by notice type. The legal limit rolls forward (8 CFR 1.2)."""
+	from legist_routing.engine import deadlines
+	from legist_routing.services import calendars
+
+	printed_changed = notice.has_value_changed("response_due_date") and not notice.is_new()
+	if notice.deadline_computed and not printed_changed:
+		notice.response_due_date = None  # recompute from the (possibly edited) notice date
+	printed = getdate(notice.response_due_date) if notice.response_due_date else None
+	notice_date = getdate(notice.notice_date) if notice.notice_date else None
+	years = range((notice_date or getdate()).year - 1, (notice_date or getdate()).year + 3)
+	found = deadlines.response_deadline(
+		notice.notice_type,
+		notice_date,
+		form_type=notice.form_type,
+		mailed=bool(notice.mailed),
+		printed=printed,
+		holidays=calendars.federal_holidays(years),
+	)
+	if found is None:
+		notice.legal_deadline = None
+		notice.deadline_basis = None
+		notice.deadline_computed = 0
+		return
+	notice.deadline_computed = 0 if printed else 1
+	notice.response_due_date = found.working
+	notice.legal_deadline = found.legal
+	notice.deadline_basis = found.basis
 
 
 def validate_case(case):

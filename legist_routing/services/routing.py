@@ -18,7 +18,7 @@ import frappe
 from frappe.utils import now_datetime
 
 from legist_routing.engine.decide import Context, Decision, Event, decide, explain_failure
-from legist_routing.services import apply, rules
+from legist_routing.services import apply, calendars, rules
 
 SAVEPOINT = "legist_routing"
 
@@ -44,7 +44,12 @@ def route(event: Event, facts: dict) -> dict | None:
 			return {"status": "Duplicate"}
 		ruleset, templates = rules.get_compiled()
 		facts["operations.manager"] = conf.operations_manager
-		ctx = Context(now=now_datetime(), templates=templates, due_hour=int(conf.default_due_hour or 17))
+		ctx = Context(
+			now=now_datetime(),
+			templates=templates,
+			due_hour=int(conf.default_due_hour or 17),
+			calendar=calendars.get_calendar(),
+		)
 		decision = decide(event, facts, ruleset, ctx)
 	except Exception:
 		return _record_error(event, started)
@@ -68,7 +73,7 @@ def route(event: Event, facts: dict) -> dict | None:
 def _status(decision: Decision, results: list[dict]) -> str:
 	if not decision.matched:
 		return "No Match"
-	if any(r["status"] == "unresolved" for r in results):
+	if any(r["status"] in ("unresolved", "unroutable") for r in results):
 		return "Partly Applied"
 	return "Applied"
 
@@ -85,6 +90,8 @@ def _summary(decision: Decision, results: list[dict]) -> str:
 	for r in results:
 		if r["status"] == "unresolved":
 			lines.append(f"{r['rule']} action {r['action']}: {r['message']}")
+		elif r.get("why"):
+			lines.append(f"{r['rule']} action {r['action']}: {r['why']}")
 	return "\n".join(lines) or "No rule for this event."
 
 
@@ -123,6 +130,18 @@ def _write_log(event: Event, decision: Decision, results: list[dict], status: st
 	for r in results:
 		if r.get("task"):
 			frappe.db.set_value("Case Task", r["task"], "routing_log", log.name, update_modified=False)
+
+
+def write_plain_log(event: str, key: str, case, reference_doctype, reference_name, summary: str, trace: dict):
+	"""A Routing Log for work that did not come from rules (escalations, manual reassignments)."""
+	log = _log_doc(
+		Event(event, key, case, reference_doctype, reference_name),
+		status="Applied",
+		summary=summary,
+		trace=json.dumps(trace, default=str),
+	)
+	log.db_insert()
+	return log.name
 
 
 def _count_redelivery(event: Event):

@@ -71,6 +71,7 @@ def load_templates() -> dict[str, Template]:
 			"ack_sla_hours",
 			"due_anchor",
 			"due_offset_days",
+			"task_kind",
 		],
 	)
 	checklist: dict[str, list] = {}
@@ -92,6 +93,7 @@ def load_templates() -> dict[str, Template]:
 			due_anchor=row.due_anchor or "Assignment",
 			due_offset_days=row.due_offset_days or 0,
 			checklist=tuple(checklist.get(row.name, ())),
+			kind=row.task_kind or "Work",
 		)
 		templates[row.name] = template
 		if row.template_id:

@@ -11,8 +11,13 @@ CLOSED = ("Completed", "Cancelled")
 
 def validate(task):
 	"""Stamp the times a status change implies; refuse an acknowledgement by anyone but the assignee."""
+	from legist_routing.services import escalations
+
 	before = task.get_doc_before_save()
 	old = before.status if before else None
+	if before is not None:
+		# A change of status, due time, deadline or policy re-arms the stages that depend on it.
+		escalations.rearm(task, write=False)
 	if task.status == old:
 		return
 	now = now_datetime()
@@ -63,3 +68,6 @@ def sync_assignee(todo, method=None):
 	if user:
 		values["assigned_at"] = current[0].creation
 	frappe.db.set_value("Case Task", todo.reference_name, values, update_modified=False)
+	from legist_routing.services import escalations
+
+	escalations.rearm(frappe.get_doc("Case Task", todo.reference_name))

@@ -147,11 +147,22 @@ def test_case_created_trigger_and_named_user(people):
 	assert (task.title, task.assigned_to) == ("Triage urgent case", people["manager"])
 
 
-def test_empty_slot_is_reported_not_guessed(people):
+def test_empty_slot_falls_back_to_the_secondary_owner(people):
 	add_rule(SAMPLE_RULE)
 	case = make_case(people, primary_paralegal=None)
+	notice = make_notice(case)
+	intake = next(t for t in tasks_of(case) if t.title == "RFE Intake")
+	assert intake.assigned_to == people["paralegal2"]
+	log = log_of(notice.name)
+	assert log.status == "Applied"
+	assert people["paralegal2"] in log.summary
+
+
+def test_nobody_in_the_chain_is_reported_not_guessed(people):
+	add_rule(SAMPLE_RULE)
+	case = make_case(people, primary_paralegal=None, secondary_owner=None)
 	notice = make_notice(case)
 	log = log_of(notice.name)
 	assert log.status == "Partly Applied"
 	assert "case.primary_paralegal is not set on this case" in log.summary
-	assert all(t.assigned_to != people["paralegal"] for t in tasks_of(case))
+	assert all(t.assigned_to is None or t.kind == "Notification" for t in tasks_of(case))

@@ -8,6 +8,34 @@ frappe.ui.form.on("Case Task", {
 					.then(() => frm.reload_doc());
 			}).addClass("btn-primary");
 		}
+		if (!frm.is_new() && !closed && frappe.user.has_role(["Legist Manager", "System Manager"])) {
+			frm.add_custom_button(__("Reassign"), () => {
+				const d = new frappe.ui.Dialog({
+					title: __("Reassign {0}", [frm.doc.title]),
+					fields: [
+						{ fieldname: "user", fieldtype: "Link", options: "User", label: __("To"), reqd: 1 },
+						{
+							fieldname: "reason",
+							fieldtype: "Select",
+							label: __("Reason"),
+							options: ["Overload", "Leave", "Conflict", "Expertise", "Other"],
+							reqd: 1,
+						},
+						{ fieldname: "note", fieldtype: "Small Text", label: __("Note") },
+					],
+					primary_action_label: __("Reassign"),
+					primary_action(values) {
+						frappe
+							.call("legist_routing.api.reassign_task", { name: frm.doc.name, ...values })
+							.then(() => {
+								d.hide();
+								frm.reload_doc();
+							});
+					},
+				});
+				d.show();
+			});
+		}
 		if (frm.doc.ack_due && !frm.doc.acknowledged_at && !closed) {
 			const late = frappe.datetime.str_to_obj(frm.doc.ack_due) < new Date();
 			frm.dashboard.set_headline(

@@ -1,0 +1,675 @@
+"""Benchmark: the wall time of creating one Case, under different routing set-ups, on one site.
+
+What is measured
+	For each scenario, the time of::
+
+		frappe.get_doc({"doctype": "Case", ...}).insert()
+		frappe.db.commit()
+
+	as the benchmark user (a Legist Manager by default), after ~10 unmeasured warm-up inserts. Before
+	every insert the per-request caches are reset (``frappe.local.cache`` and friends) the way a new web
+	request resets them, so Redis-backed caches (Routing Settings, doctype meta, the rules stamp) are read
+	as they would be in production; the process-level compiled rules cache stays warm, as in a worker.
+
+	Scenarios (all on the same site, in one run):
+
+	- a          no Routing Rule enabled, no Assignment Rule;
+	- b1-100     100 enabled Routing Rules (case.created), none matching, each indexable
+	             (``{"case.type": "Bench Type-i"}``: the engine's index sets them aside);
+	- b1-1000    the same with 1,000 rules;
+	- b2-100     100 enabled, non-matching rules whose conditions cannot be indexed
+	             (``{"case.priority": {"in": ["low"]}}``, ``{"any": [...]}``, ``ne``, ``contains``): every
+	             one is evaluated;
+	- c          exactly one matching Routing Rule: one Case Task assigned (ToDo) to the case's primary
+	             paralegal, the lead attorney notified in-app;
+	- d1         Frappe's Assignment Rule on Case (``status == "Open"``, Round Robin, one user);
+	- d101       100 non-matching Assignment Rules (``case_title == "nope-i"``) plus the matching one,
+	             which has the lowest priority so that all the others are evaluated first.
+
+	Scenarios run in interleaved rounds (``--rounds``) to spread drift over all of them; each round
+	activates the scenario's rules (plain ``enabled`` / ``disabled`` updates, committed), bumps the rules
+	stamp, clears Frappe's cache and warms up before measuring. Median and p90 are over every measured
+	insert of the scenario; the ratio is median / median(a).
+
+	Aims: b1-1000 <= 1.3x a; c <= 3x a and c below d.
+
+Site state
+	The script never creates sites. Run it against a dedicated site made with
+	``bash /work/main/scripts/new-site.sh legist-bench.localhost``. It creates, idempotently: three users
+	(Legist Paralegal / Attorney / Manager), two Case Types, the Routing Rules (imported, disabled, with
+	``legist_routing.services.rules.import_rules``) and the Assignment Rules (created disabled). At the end
+	it deletes the rules, the Assignment Rules, the benchmark's Cases and what they produced (Case Tasks,
+	ToDos, Routing Logs, Notification Logs, comments, versions, queued e-mails and background jobs); users
+	and Case Types stay for the next run. ``--keep-cases`` keeps the Cases and their records.
+
+Run (from the bench's sites folder, with the bench's Python)::
+
+	cd /root/legist-bench/sites
+	../env/bin/python /work/main/benchmarks/bench_case_insert.py --site legist-bench.localhost [--n 200]
+
+Writes the table to benchmarks/results/case_insert.md as well. ``--profile a,c`` adds a cProfile of a few
+inserts of those scenarios (benchmarks/results/profile_<scenario>.txt). ``--cleanup-only`` removes
+what an interrupted run left behind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime as dt
+import gc
+import io
+import json
+import math
+import os
+import platform
+import pstats
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import frappe
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
+
+PREFIX = "bench-"
+LIKE = PREFIX + "%"
+CASE_TYPE = "Bench Petition"
+OTHER_CASE_TYPE = "Bench Other Petition"
+USERS = {
+	"paralegal": ("bench.paralegal@example.com", "Bench Paralegal", "Legist Paralegal"),
+	"attorney": ("bench.attorney@example.com", "Bench Attorney", "Legist Attorney"),
+	"manager": ("bench.manager@example.com", "Bench Manager", "Legist Manager"),
+}
+WEEK = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+# Background jobs the inserts enqueue (no worker runs on a benchmark site): removed at the end.
+NOTIFICATION_JOBS = (
+	"frappe.desk.doctype.notification_log.notification_log.make_notification_logs",
+	"frappe.email.doctype.email_queue.email_queue.send_now",
+)
+AIMS = (
+	("b1-1000", "a", 1.3, "b1-1000 (1,000 indexed non-matching rules) <= 1.3x a"),
+	("c", "a", 3.0, "c (one matching rule) <= 3x a"),
+	("c", "d1", 1.0, "c below d1 (Frappe Assignment Rule, 1 rule)"),
+	("c", "d101", 1.0, "c below d101 (Frappe Assignment Rule, 101 rules)"),
+)
+
+ACTIONS = [
+	{"assign": "case.primaryParalegal", "dueInDays": 3},
+	{"notify": "case.leadAttorney", "method": "inApp"},
+]
+
+
+# ------------------------------------------------------------------------------------------ rules
+def indexed_name(i: int) -> str:
+	return f"{PREFIX}rr-idx-{i:04d}"
+
+
+def loose_name(i: int) -> str:
+	return f"{PREFIX}rr-loose-{i:04d}"
+
+
+MATCH_RULE = f"{PREFIX}rr-match"
+AR_MATCH = f"{PREFIX}ar-match"
+
+
+def ar_nope_name(i: int) -> str:
+	return f"{PREFIX}ar-nope-{i:03d}"
+
+
+def loose_conditions(i: int) -> dict:
+	"""Conditions the engine cannot index (no top-level equality), none true for the benchmark's cases."""
+	variants = (
+		{"case.priority": {"in": ["low"]}},
+		{"any": [{"case.type": f"Bench Type-{i}"}, {"case.priority": "urgent"}]},
+		{"case.status": {"ne": "Open"}},
+		{"case.title": {"contains": f"nope-{i}"}},
+	)
+	return variants[i % len(variants)]
+
+
+def rule_json(name: str, conditions: dict) -> dict:
+	return {
+		"ruleName": name,
+		"trigger": "case.created",
+		"conditions": conditions,
+		"actions": ACTIONS,
+		"enabled": False,
+	}
+
+
+def wanted_rules(indexed: int, loose: int) -> dict[str, dict]:
+	rules = {MATCH_RULE: rule_json(MATCH_RULE, {"case.type": CASE_TYPE})}
+	for i in range(indexed):
+		rules[indexed_name(i)] = rule_json(indexed_name(i), {"case.type": f"Bench Type-{i}"})
+	for i in range(loose):
+		rules[loose_name(i)] = rule_json(loose_name(i), loose_conditions(i))
+	return rules
+
+
+# -------------------------------------------------------------------------------------- scenarios
+@dataclass
+class Scenario:
+	key: str
+	label: str
+	routing_rules: list[str] = field(default_factory=list)
+	assignment_rules: list[str] = field(default_factory=list)
+	samples: list[float] = field(default_factory=list)
+
+
+def build_scenarios(indexed_counts: list[int], loose_counts: list[int], ar_nope: int) -> list[Scenario]:
+	out = [Scenario("a", "(a) no Routing Rule, no Assignment Rule")]
+	for count in indexed_counts:
+		out.append(
+			Scenario(
+				f"b1-{count}",
+				f"(b1) {count:,} indexed Routing Rules, none matching",
+				[indexed_name(i) for i in range(count)],
+			)
+		)
+	for count in loose_counts:
+		out.append(
+			Scenario(
+				f"b2-{count}",
+				f"(b2) {count:,} non-indexable Routing Rules, none matching",
+				[loose_name(i) for i in range(count)],
+			)
+		)
+	out.append(Scenario("c", "(c) 1 matching Routing Rule: task + ToDo + in-app", [MATCH_RULE]))
+	out.append(Scenario("d1", "(d) 1 Assignment Rule (Round Robin, 1 user)", assignment_rules=[AR_MATCH]))
+	if ar_nope:
+		out.append(
+			Scenario(
+				f"d{ar_nope + 1}",
+				f"(d) {ar_nope} non-matching + 1 matching Assignment Rules",
+				assignment_rules=[ar_nope_name(i) for i in range(ar_nope)] + [AR_MATCH],
+			)
+		)
+	return out
+
+
+# ------------------------------------------------------------------------------------------ setup
+def ensure_fixtures():
+	for email, full_name, role in USERS.values():
+		if not frappe.db.exists("User", email):
+			first, last = full_name.split(" ", 1)
+			frappe.get_doc(
+				{
+					"doctype": "User",
+					"email": email,
+					"first_name": first,
+					"last_name": last,
+					"send_welcome_email": 0,
+					"enabled": 1,
+				}
+			).insert(ignore_permissions=True)
+		user = frappe.get_doc("User", email)
+		if not user.enabled:
+			user.enabled = 1
+			user.save(ignore_permissions=True)
+		if role not in frappe.get_roles(email):
+			user.add_roles(role)
+	for name in (CASE_TYPE, OTHER_CASE_TYPE):
+		if not frappe.db.exists("Case Type", name):
+			frappe.get_doc({"doctype": "Case Type", "case_type_name": name, "practice_group": "Employment"}).insert(
+				ignore_permissions=True
+			)
+	settings = frappe.get_single("Routing Settings")
+	if not settings.routing_enabled:
+		sys.exit("Routing Settings: routing is disabled on this site; enable it first.")
+	frappe.db.commit()
+
+
+def foreign_rules() -> tuple[list[str], list[str]]:
+	"""Enabled rules the benchmark did not create: they would distort every scenario."""
+	routing = frappe.get_all(
+		"Routing Rule", filters={"enabled": 1, "name": ["not like", f"{PREFIX}%"]}, pluck="name"
+	)
+	assignment = frappe.get_all(
+		"Assignment Rule",
+		filters={"disabled": 0, "document_type": "Case", "name": ["not like", f"{PREFIX}%"]},
+		pluck="name",
+	)
+	return routing, assignment
+
+
+def ensure_routing_rules(indexed: int, loose: int) -> float:
+	from legist_routing.services import rules
+
+	wanted = wanted_rules(indexed, loose)
+	existing = set(frappe.get_all("Routing Rule", filters={"name": ["like", f"{PREFIX}%"]}, pluck="name"))
+	missing = [data for name, data in wanted.items() if name not in existing]
+	started = time.perf_counter()
+	if missing:
+		log(f"importing {len(missing)} Routing Rules (disabled) with import_rules")
+		rules.import_rules(json.dumps(missing))
+	set_enabled_rules([])
+	return time.perf_counter() - started
+
+
+def ensure_assignment_rules(nope: int, user: str):
+	days = [{"day": d} for d in WEEK]
+	wanted = {AR_MATCH: ('status == "Open"', 0)}
+	for i in range(nope):
+		wanted[ar_nope_name(i)] = (f'case_title == "nope-{i}"', 1)
+	existing = set(frappe.get_all("Assignment Rule", filters={"name": ["like", f"{PREFIX}%"]}, pluck="name"))
+	for name, (condition, priority) in wanted.items():
+		if name in existing:
+			continue
+		frappe.get_doc(
+			{
+				"doctype": "Assignment Rule",
+				"__newname": name,
+				"name": name,
+				"document_type": "Case",
+				"description": "Benchmark assignment",
+				"assign_condition": condition,
+				"priority": priority,
+				"rule": "Round Robin",
+				"users": [{"user": user}],
+				"assignment_days": days,
+				"disabled": 1,
+			}
+		).insert(ignore_permissions=True)
+	set_enabled_assignment_rules([])
+
+
+def set_enabled_rules(names: list[str]):
+	"""Enable exactly ``names`` among the benchmark's Routing Rules, commit, and invalidate compiled rules."""
+	from legist_routing.services import rules
+
+	frappe.db.sql("update `tabRouting Rule` set enabled = 0 where name like %s and enabled = 1", LIKE)
+	for chunk in chunks(names, 500):
+		frappe.db.sql("update `tabRouting Rule` set enabled = 1 where name in %(names)s", {"names": chunk})
+	frappe.db.commit()
+	rules.bump()
+
+
+def set_enabled_assignment_rules(names: list[str]):
+	from frappe.cache_manager import clear_doctype_map
+
+	frappe.db.sql("update `tabAssignment Rule` set disabled = 1 where name like %s and disabled = 0", LIKE)
+	for chunk in chunks(names, 500):
+		frappe.db.sql("update `tabAssignment Rule` set disabled = 0 where name in %(names)s", {"names": chunk})
+	# Round Robin's memory: every scenario starts from the same state.
+	frappe.db.sql("update `tabAssignment Rule` set last_user = null where name like %s", LIKE)
+	frappe.db.commit()
+	clear_doctype_map("Assignment Rule", "Case")
+	clear_doctype_map("Assignment Rule", "due_date_rules_for_Case")
+	frappe.clear_document_cache("Assignment Rule")
+
+
+def activate(scenario: Scenario):
+	set_enabled_rules(scenario.routing_rules)
+	set_enabled_assignment_rules(scenario.assignment_rules)
+	frappe.clear_cache()
+	enabled = frappe.db.count("Routing Rule", {"enabled": 1})
+	assigned = frappe.db.count("Assignment Rule", {"disabled": 0, "document_type": "Case"})
+	if enabled != len(scenario.routing_rules) or assigned != len(scenario.assignment_rules):
+		raise RuntimeError(
+			f"{scenario.key}: {enabled} Routing Rules and {assigned} Assignment Rules enabled, expected "
+			f"{len(scenario.routing_rules)} and {len(scenario.assignment_rules)}"
+		)
+
+
+# -------------------------------------------------------------------------------------- measuring
+class Inserter:
+	def __init__(self, user: str, run_id: str):
+		self.user = user
+		self.run_id = run_id
+		self.count = 0
+
+	def new_request(self):
+		"""What frappe.init does for each web request: drop the request-level caches."""
+		frappe.local.cache = {}
+		frappe.local.role_permissions = {}
+		frappe.local.new_doc_templates = {}
+		frappe.local.message_log = []
+
+	def values(self) -> dict:
+		self.count += 1
+		return {
+			"doctype": "Case",
+			"case_title": f"Bench case {self.run_id}-{self.count}",
+			"case_type": CASE_TYPE,
+			"priority": "Standard",
+			"status": "Open",
+			"client_name": "Bench Client",
+			"client_email": "bench.client@example.com",
+			"lead_attorney": USERS["attorney"][0],
+			"primary_paralegal": USERS["paralegal"][0],
+		}
+
+	def insert(self) -> float:
+		values = self.values()
+		self.new_request()
+		started = time.perf_counter()
+		frappe.get_doc(values).insert()
+		frappe.db.commit()
+		return time.perf_counter() - started
+
+
+def check_effect(scenario: Scenario, case_name: str):
+	"""The last insert did what the scenario says (a benchmark of the wrong thing is worse than none)."""
+	tasks = frappe.db.count("Case Task", {"case": case_name})
+	todos = frappe.db.count("ToDo", {"reference_type": "Case", "reference_name": case_name})
+	log_status = frappe.db.get_value("Routing Log", {"case": case_name}, "status")
+	expected_tasks = 1 if scenario.key == "c" else 0
+	expected_todos = 1 if scenario.key.startswith("d") else 0
+	problems = []
+	if tasks != expected_tasks:
+		problems.append(f"{tasks} Case Task(s), expected {expected_tasks}")
+	if todos != expected_todos:
+		problems.append(f"{todos} ToDo(s) on the Case, expected {expected_todos}")
+	if log_status == "Error":
+		problems.append("the Routing Log says Error")
+	if scenario.key == "c" and log_status != "Applied":
+		problems.append(f"Routing Log status {log_status!r}, expected 'Applied'")
+	if problems:
+		raise RuntimeError(f"scenario {scenario.key}, case {case_name}: " + "; ".join(problems))
+
+
+def last_case() -> str:
+	return frappe.db.get_value("Case", {"case_type": CASE_TYPE}, "name", order_by="creation desc")
+
+
+def measure(scenarios: list[Scenario], inserter: Inserter, n: int, rounds: int, warmup: int, user: str):
+	per_round = [n // rounds + (1 if r < n % rounds else 0) for r in range(rounds)]
+	for r in range(rounds):
+		order = scenarios[r % len(scenarios) :] + scenarios[: r % len(scenarios)]
+		for scenario in order:
+			frappe.set_user("Administrator")
+			activate(scenario)
+			frappe.set_user(user)
+			for _ in range(warmup):
+				inserter.insert()
+			frappe.set_user("Administrator")
+			check_effect(scenario, last_case())
+			frappe.set_user(user)
+			gc.collect()
+			started = time.perf_counter()
+			for _ in range(per_round[r]):
+				scenario.samples.append(inserter.insert())
+			took = time.perf_counter() - started
+			frappe.set_user("Administrator")
+			log(
+				f"round {r + 1}/{rounds} {scenario.key:8} {per_round[r]} inserts in {took:5.1f} s, "
+				f"median so far {statistics.median(scenario.samples) * 1000:6.1f} ms"
+			)
+
+
+def profile(scenario: Scenario, inserter: Inserter, count: int, user: str) -> str:
+	frappe.set_user("Administrator")
+	activate(scenario)
+	frappe.set_user(user)
+	for _ in range(5):
+		inserter.insert()
+	profiler = cProfile.Profile()
+	profiler.enable()
+	for _ in range(count):
+		inserter.insert()
+	profiler.disable()
+	frappe.set_user("Administrator")
+	out = io.StringIO()
+	stats = pstats.Stats(profiler, stream=out)
+	stats.sort_stats("cumulative").print_stats(45)
+	stats.sort_stats("tottime").print_stats(25)
+	text = f"cProfile of {count} inserts, scenario {scenario.key}: {scenario.label}\n\n" + out.getvalue()
+	RESULTS.mkdir(parents=True, exist_ok=True)
+	(RESULTS / f"profile_{scenario.key}.txt").write_text(text)
+	return text
+
+
+# ---------------------------------------------------------------------------------------- cleanup
+def purge_jobs(site: str, since: float) -> int:
+	"""Remove the notification jobs this run enqueued for this site (no worker runs them here)."""
+	try:
+		from frappe.utils.background_jobs import get_queue, get_queue_list
+
+		removed = 0
+		for name in get_queue_list():
+			queue = get_queue(name)
+			for job in queue.jobs:
+				kwargs = job.kwargs or {}
+				enqueued = job.enqueued_at.replace(tzinfo=dt.timezone.utc).timestamp() if job.enqueued_at else 0
+				names = {str(kwargs.get("job_name")), str(kwargs.get("method"))}
+				if kwargs.get("site") == site and enqueued >= since - 5 and names & set(NOTIFICATION_JOBS):
+					job.delete()
+					removed += 1
+		return removed
+	except Exception as e:
+		log(f"could not purge queued jobs: {e}")
+		return 0
+
+
+def in_clause(column: str, names: list[str]) -> tuple[str, dict]:
+	return f"{column} in %(names)s", {"names": tuple(names) or ("",)}
+
+
+def delete_cases():
+	"""Delete the benchmark's Cases and every record their creation produced."""
+	cases = frappe.get_all("Case", filters={"case_type": ["in", [CASE_TYPE, OTHER_CASE_TYPE]]}, pluck="name")
+	if not cases:
+		return 0
+	for chunk in chunks(cases, 500):
+		tasks = frappe.get_all("Case Task", filters={"case": ["in", chunk]}, pluck="name")
+		refs = chunk + tasks
+		todos = frappe.get_all(
+			"ToDo",
+			filters={"reference_type": ["in", ["Case", "Case Task"]], "reference_name": ["in", refs]},
+			pluck="name",
+		)
+		refs_todos = refs + todos
+		params = {"refs": tuple(refs), "cases": tuple(chunk), "tasks": tuple(tasks) or ("",)}
+		params["all"] = tuple(refs_todos)
+		for sql in (
+			"delete from `tabCase Task Checklist Item` where parent in %(tasks)s",
+			"delete from `tabCase Task` where name in %(tasks)s",
+			"delete from `tabToDo` where name in %(all)s",
+			"delete from `tabRouting Log` where `case` in %(cases)s",
+			"delete from `tabError Log` where reference_doctype = 'Notification Log' and reference_name in "
+			"(select name from `tabNotification Log` where document_name in %(all)s)",
+			"delete from `tabNotification Log` where document_name in %(all)s",
+			"delete from `tabComment` where reference_name in %(all)s",
+			"delete from `tabVersion` where docname in %(all)s",
+			"delete from `tabEmail Queue` where reference_name in %(all)s",
+			"delete from `tabCase` where name in %(cases)s",
+		):
+			frappe.db.sql(sql, params)
+	frappe.db.sql(
+		"delete from `tabEmail Queue Recipient` where parent not in (select name from `tabEmail Queue`)"
+	)
+	frappe.db.commit()
+	return len(cases)
+
+
+def cleanup(keep_cases: bool) -> str:
+	from legist_routing.services import rules
+
+	frappe.set_user("Administrator")
+	frappe.db.rollback()
+	deleted_cases = 0 if keep_cases else delete_cases()
+	routing = frappe.get_all("Routing Rule", filters={"name": ["like", f"{PREFIX}%"]}, pluck="name")
+	for chunk in chunks(routing, 500):
+		frappe.db.sql("delete from `tabRouting Rule` where name in %(names)s", {"names": chunk})
+		frappe.db.sql(
+			"delete from `tabVersion` where ref_doctype = 'Routing Rule' and docname in %(names)s", {"names": chunk}
+		)
+	frappe.db.commit()
+	rules.bump()
+	assignment = frappe.get_all("Assignment Rule", filters={"name": ["like", f"{PREFIX}%"]}, pluck="name")
+	for name in assignment:
+		frappe.delete_doc("Assignment Rule", name, force=True, ignore_permissions=True, delete_permanently=True)
+	frappe.db.commit()
+	frappe.clear_cache()
+	return (
+		f"removed {len(routing)} Routing Rules, {len(assignment)} Assignment Rules"
+		+ (f", {deleted_cases} Cases and their records" if deleted_cases else "")
+	)
+
+
+# ---------------------------------------------------------------------------------------- report
+def percentile(samples: list[float], p: float) -> float:
+	ordered = sorted(samples)
+	return ordered[max(0, math.ceil(p * len(ordered)) - 1)]
+
+
+def table(scenarios: list[Scenario]) -> tuple[str, dict]:
+	by_key = {s.key: s for s in scenarios}
+	base = statistics.median(by_key["a"].samples)
+	medians = {}
+	lines = [
+		"| scenario | n | median ms | p90 ms | ratio to (a) |",
+		"|---|---:|---:|---:|---:|",
+	]
+	for s in scenarios:
+		med = statistics.median(s.samples)
+		medians[s.key] = med
+		lines.append(
+			f"| {s.key}: {s.label} | {len(s.samples)} | {med * 1000:.1f} | "
+			f"{percentile(s.samples, 0.9) * 1000:.1f} | {med / base:.2f}x |"
+		)
+	return "\n".join(lines), medians
+
+
+def aims(medians: dict) -> str:
+	lines = ["Aims:", ""]
+	for key, ref, factor, text in AIMS:
+		if key not in medians or ref not in medians:
+			continue
+		ratio = medians[key] / medians[ref]
+		verdict = "met" if (ratio <= factor if factor != 1.0 else ratio < 1.0) else "NOT met"
+		lines.append(f"- {text}: {ratio:.2f}x {ref} - {verdict}")
+	return "\n".join(lines)
+
+
+def context(args, import_seconds: float) -> str:
+	settings = frappe.get_single("Routing Settings")
+	app = Path(frappe.get_app_path("legist_routing")).parent
+	try:
+		commit = subprocess.run(
+			["git", "-C", str(app), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
+		).stdout.strip()
+	except OSError:
+		commit = ""
+	return "\n".join(
+		[
+			f"- date: {dt.datetime.now().isoformat(timespec='seconds')}; site {frappe.local.site}; "
+			f"Frappe {frappe.__version__}; legist_routing {commit or '?'}",
+			f"- machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPU(s), "
+			f"Python {platform.python_version()}, database {frappe.db.db_type}",
+			f"- per scenario: {args.n} measured inserts in {args.rounds} interleaved round(s), "
+			f"{args.warmup} warm-up inserts per round; inserting user {args.user}",
+			f"- Routing Settings: routing_enabled={settings.routing_enabled}, "
+			f"log_no_match={settings.log_no_match} (every insert writes a Routing Log when 1)",
+			f"- one-off rule import (not measured per insert): {import_seconds:.1f} s",
+		]
+	)
+
+
+# ------------------------------------------------------------------------------------------ utils
+def chunks(items: list, size: int):
+	for i in range(0, len(items), size):
+		yield items[i : i + size]
+
+
+def counts(text: str) -> list[int]:
+	return sorted({int(x) for x in text.split(",") if x.strip() and int(x) > 0})
+
+
+def log(message: str):
+	print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def parse_args(argv=None):
+	parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+	parser.add_argument("--site", required=True)
+	parser.add_argument("--sites-path", default=".", help="the bench's sites folder (default: .)")
+	parser.add_argument("--n", type=int, default=90, help="measured inserts per scenario (default 90)")
+	parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (default 3)")
+	parser.add_argument("--warmup", type=int, default=10, help="unmeasured inserts per scenario and round")
+	parser.add_argument("--indexed", default="100,1000", help="indexed rule counts for b1 (default 100,1000)")
+	parser.add_argument("--loose", default="100", help="non-indexable rule counts for b2 (default 100)")
+	parser.add_argument("--ar-nope", type=int, default=100, help="non-matching Assignment Rules (default 100)")
+	parser.add_argument("--user", default=USERS["manager"][0], help="who inserts (default: the manager)")
+	parser.add_argument("--only", default="", help="comma-separated scenario keys to run (a always runs)")
+	parser.add_argument("--profile", default="", help="comma-separated scenario keys to cProfile, e.g. a,c")
+	parser.add_argument("--profile-n", type=int, default=40, help="inserts per profiled scenario")
+	parser.add_argument("--keep-cases", action="store_true", help="keep the Cases and their records")
+	parser.add_argument("--keep-rules", action="store_true", help="keep the (disabled) rules for the next run")
+	parser.add_argument("--cleanup-only", action="store_true", help="remove leftovers and exit")
+	args = parser.parse_args(argv)
+	args.rounds = max(1, min(args.rounds, args.n))
+	return args
+
+
+def main(argv=None):
+	args = parse_args(argv)
+	started = time.time()
+	frappe.init(site=args.site, sites_path=args.sites_path)
+	frappe.connect()
+	try:
+		frappe.set_user("Administrator")
+		if args.cleanup_only:
+			log(cleanup(args.keep_cases))
+			log(f"purged {purge_jobs(args.site, 0)} queued notification jobs")
+			return
+		if "legist_routing" not in frappe.get_installed_apps():
+			sys.exit(f"legist_routing is not installed on {args.site}")
+		routing, assignment = foreign_rules()
+		if routing or assignment:
+			sys.exit(
+				"this site has rules the benchmark did not create; use a dedicated site "
+				f"(enabled Routing Rules: {routing[:5]}, Assignment Rules on Case: {assignment[:5]})"
+			)
+		indexed_counts = counts(args.indexed)
+		loose_counts = counts(args.loose)
+		scenarios = build_scenarios(indexed_counts, loose_counts, args.ar_nope)
+		if args.only:
+			keep = {"a", *args.only.split(",")}
+			scenarios = [s for s in scenarios if s.key in keep]
+		ensure_fixtures()
+		import_seconds = ensure_routing_rules(max(indexed_counts, default=0), max(loose_counts, default=0))
+		ensure_assignment_rules(args.ar_nope, USERS["paralegal"][0])
+		frappe.db.commit()
+		inserter = Inserter(args.user, frappe.generate_hash(length=6))
+		measure(scenarios, inserter, args.n, args.rounds, args.warmup, args.user)
+		text, medians = table(scenarios)
+		report = "\n\n".join(
+			[
+				"# Case insert benchmark (benchmarks/bench_case_insert.py)",
+				"Wall time of `frappe.get_doc({...Case...}).insert()` + `frappe.db.commit()`.",
+				text,
+				aims(medians),
+				context(args, import_seconds),
+			]
+		)
+		profiles = [s for s in scenarios if s.key in set(filter(None, args.profile.split(",")))]
+		for scenario in profiles:
+			log(f"profiling {scenario.key}")
+			profile(scenario, inserter, args.profile_n, args.user)
+		RESULTS.mkdir(parents=True, exist_ok=True)
+		(RESULTS / "case_insert.md").write_text(report + "\n")
+		print(report)
+		print(f"\n(written to {RESULTS / 'case_insert.md'}; run took {time.time() - started:.0f} s)")
+	finally:
+		try:
+			if args.keep_rules and not args.cleanup_only:
+				frappe.db.rollback()
+				set_enabled_rules([])
+				set_enabled_assignment_rules([])
+				log(f"purged {purge_jobs(args.site, started)} queued notification jobs")
+				log("rules kept, all disabled" + ("" if args.keep_cases else f"; {delete_cases()} Cases removed"))
+			elif not args.cleanup_only:
+				log(f"purged {purge_jobs(args.site, started)} queued notification jobs")
+				log(cleanup(args.keep_cases))
+		finally:
+			frappe.destroy()
+
+
+if __name__ == "__main__":
+	main()

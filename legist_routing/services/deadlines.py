@@ -1,0 +1,65 @@
+"""The deadline.approaching trigger: once per notice, deadline version and threshold (14, 7, 3, 1 days)."""
+
+from __future__ import annotations
+
+import frappe
+from frappe.utils import add_days, getdate, nowdate
+
+from legist_routing.engine import deadlines as D
+from legist_routing.engine.decide import Event
+from legist_routing.services import events, routing
+
+
+def thresholds() -> tuple[int, ...]:
+	raw = routing.settings().deadline_thresholds or "14,7,3,1"
+	values = sorted({int(p) for p in raw.replace(" ", "").split(",") if p.strip().isdigit()}, reverse=True)
+	return tuple(values) or (14, 7, 3, 1)
+
+
+def sweep(today=None) -> list[str]:
+	"""Hourly job: route deadline.approaching for each notice whose response date crossed a threshold.
+
+	The event key holds the notice, its deadline and the threshold, so each fires once (the Routing Log's
+	unique key), and a changed deadline is a new version that fires again.
+	"""
+	today = getdate(today or nowdate())
+	steps = thresholds()
+	notices = frappe.get_all(
+		"Case Notice",
+		filters={"response_due_date": ["between", [today, add_days(today, max(steps))]]},
+		fields=["name", "case", *events.NOTICE_FIELDS[1:]],
+	)
+	if not notices:
+		return []
+	cases = {c.name: c for c in frappe.get_all("Case", filters={"name": ["in", {n.case for n in notices}]}, fields=["*"])}
+	fired = []
+	for notice in notices:
+		deadline = getdate(notice.response_due_date)
+		pending = [
+			d
+			for d in D.crossed_thresholds(deadline, today, steps)
+			if not frappe.db.exists("Routing Log", {"event_key": f"deadline.approaching:{notice.name}:{deadline}:{d}"})
+		]
+		# After an outage only the most urgent threshold fires; the earlier ones are recorded as passed.
+		for days in pending[:-1]:
+			routing.write_plain_log(
+				event="deadline.approaching",
+				key=f"deadline.approaching:{notice.name}:{deadline}:{days}",
+				case=notice.case,
+				reference_doctype="Case Notice",
+				reference_name=notice.name,
+				summary=f"{days}-day threshold passed while routing was not running; superseded by {pending[-1]} days.",
+				trace={"threshold": days, "superseded_by": pending[-1]},
+			)
+		for days in pending[-1:]:
+			key = f"deadline.approaching:{notice.name}:{deadline}:{days}"
+			facts = {
+				**events.case_facts(cases[notice.case]),
+				**events.notice_facts(notice),
+				"deadline.days_left": (deadline - today).days,
+				"deadline.threshold": days,
+				"deadline.kind": "response",
+			}
+			routing.route(Event("deadline.approaching", key, notice.case, "Case Notice", notice.name), facts)
+			fired.append(key)
+	return fired
