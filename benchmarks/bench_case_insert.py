@@ -13,23 +13,22 @@ What is measured
 
 	Scenarios (all on the same site, in one run):
 
-	- a          no Routing Rule enabled, no Assignment Rule;
-	- b1-100     100 enabled Routing Rules (case.created), none matching, each indexable
-	             (``{"case.type": "Bench Type-i"}``: the engine's index sets them aside);
-	- b1-1000    the same with 1,000 rules;
-	- b2-100     100 enabled, non-matching rules whose conditions cannot be indexed
-	             (``{"case.priority": {"in": ["low"]}}``, ``{"any": [...]}``, ``ne``, ``contains``): every
-	             one is evaluated;
-	- c          exactly one matching Routing Rule: one Case Task assigned (ToDo) to the case's primary
-	             paralegal, the lead attorney notified in-app;
-	- d1         Frappe's Assignment Rule on Case (``status == "Open"``, Round Robin, one user);
-	- d101       100 non-matching Assignment Rules (``case_title == "nope-i"``) plus the matching one,
-	             which has the lowest priority so that all the others are evaluated first.
+	- a: no Routing Rule enabled, no Assignment Rule;
+	- b1-100: 100 enabled Routing Rules (case.created), none matching, each indexable
+	(``{"case.type": "Bench Type-i"}``: the engine's index sets them aside without evaluating them);
+	- b1-1000: the same with 1,000 rules;
+	- b2-100: 100 enabled, non-matching rules whose conditions cannot be indexed
+	(``{"case.priority": {"in": ["low"]}}``, ``{"any": [...]}``, ``ne``, ``contains``): all are evaluated;
+	- c: exactly one matching Routing Rule: one Case Task assigned (ToDo) to the case's primary
+	paralegal, the lead attorney notified in-app;
+	- d1: Frappe's Assignment Rule on Case (``status == "Open"``, Round Robin, one user);
+	- d101: 100 non-matching Assignment Rules (``case_title == "nope-i"``) plus the matching one,
+	which has the lowest priority so that all the others are evaluated first.
 
-	Scenarios run in interleaved rounds (``--rounds``) to spread drift over all of them; each round
+	Scenarios run in interleaved rounds (``--rounds``) to spread drift over all of them. Each round
 	activates the scenario's rules (plain ``enabled`` / ``disabled`` updates, committed), bumps the rules
-	stamp, clears Frappe's cache and warms up before measuring. Median and p90 are over every measured
-	insert of the scenario; the ratio is median / median(a).
+	stamp, clears the Assignment Rule caches (``--full-clear``: all of Frappe's cache) and warms up. Median
+	and p90 are over every measured insert of the scenario; the ratio is median / median(a).
 
 	Aims: b1-1000 <= 1.3x a; c <= 3x a and c below d.
 
@@ -86,11 +85,8 @@ USERS = {
 	"manager": ("bench.manager@example.com", "Bench Manager", "Legist Manager"),
 }
 WEEK = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-# Background jobs the inserts enqueue (no worker runs on a benchmark site): removed at the end.
-NOTIFICATION_JOBS = (
-	"frappe.desk.doctype.notification_log.notification_log.make_notification_logs",
-	"frappe.email.doctype.email_queue.email_queue.send_now",
-)
+# Background jobs the inserts enqueue (assignment notifications): those still queued are removed at the end.
+NOTIFICATION_JOBS = ("frappe.desk.doctype.notification_log.notification_log.make_notification_logs",)
 AIMS = (
 	("b1-1000", "a", 1.3, "b1-1000 (1,000 indexed non-matching rules) <= 1.3x a"),
 	("c", "a", 3.0, "c (one matching rule) <= 3x a"),
@@ -159,15 +155,16 @@ class Scenario:
 	routing_rules: list[str] = field(default_factory=list)
 	assignment_rules: list[str] = field(default_factory=list)
 	samples: list[float] = field(default_factory=list)
+	round_medians: list[float] = field(default_factory=list)
 
 
 def build_scenarios(indexed_counts: list[int], loose_counts: list[int], ar_nope: int) -> list[Scenario]:
-	out = [Scenario("a", "(a) no Routing Rule, no Assignment Rule")]
+	out = [Scenario("a", "no Routing Rule, no Assignment Rule")]
 	for count in indexed_counts:
 		out.append(
 			Scenario(
 				f"b1-{count}",
-				f"(b1) {count:,} indexed Routing Rules, none matching",
+				f"{count:,} indexed Routing Rules, none matching",
 				[indexed_name(i) for i in range(count)],
 			)
 		)
@@ -175,17 +172,19 @@ def build_scenarios(indexed_counts: list[int], loose_counts: list[int], ar_nope:
 		out.append(
 			Scenario(
 				f"b2-{count}",
-				f"(b2) {count:,} non-indexable Routing Rules, none matching",
+				f"{count:,} non-indexable Routing Rules, none matching",
 				[loose_name(i) for i in range(count)],
 			)
 		)
-	out.append(Scenario("c", "(c) 1 matching Routing Rule: task + ToDo + in-app", [MATCH_RULE]))
-	out.append(Scenario("d1", "(d) 1 Assignment Rule (Round Robin, 1 user)", assignment_rules=[AR_MATCH]))
+	out.append(Scenario("c", "1 matching Routing Rule: Case Task + ToDo + in-app notification", [MATCH_RULE]))
+	out.append(
+		Scenario("d1", "Frappe Assignment Rule: 1 rule (Round Robin, 1 user)", assignment_rules=[AR_MATCH])
+	)
 	if ar_nope:
 		out.append(
 			Scenario(
 				f"d{ar_nope + 1}",
-				f"(d) {ar_nope} non-matching + 1 matching Assignment Rules",
+				f"Frappe Assignment Rules: {ar_nope} non-matching + 1 matching",
 				assignment_rules=[ar_nope_name(i) for i in range(ar_nope)] + [AR_MATCH],
 			)
 		)
@@ -215,9 +214,9 @@ def ensure_fixtures():
 			user.add_roles(role)
 	for name in (CASE_TYPE, OTHER_CASE_TYPE):
 		if not frappe.db.exists("Case Type", name):
-			frappe.get_doc({"doctype": "Case Type", "case_type_name": name, "practice_group": "Employment"}).insert(
-				ignore_permissions=True
-			)
+			frappe.get_doc(
+				{"doctype": "Case Type", "case_type_name": name, "practice_group": "Employment"}
+			).insert(ignore_permissions=True)
 	settings = frappe.get_single("Routing Settings")
 	if not settings.routing_enabled:
 		sys.exit("Routing Settings: routing is disabled on this site; enable it first.")
@@ -294,7 +293,9 @@ def set_enabled_assignment_rules(names: list[str]):
 
 	frappe.db.sql("update `tabAssignment Rule` set disabled = 1 where name like %s and disabled = 0", LIKE)
 	for chunk in chunks(names, 500):
-		frappe.db.sql("update `tabAssignment Rule` set disabled = 0 where name in %(names)s", {"names": chunk})
+		frappe.db.sql(
+			"update `tabAssignment Rule` set disabled = 0 where name in %(names)s", {"names": chunk}
+		)
 	# Round Robin's memory: every scenario starts from the same state.
 	frappe.db.sql("update `tabAssignment Rule` set last_user = null where name like %s", LIKE)
 	frappe.db.commit()
@@ -303,10 +304,13 @@ def set_enabled_assignment_rules(names: list[str]):
 	frappe.clear_document_cache("Assignment Rule")
 
 
-def activate(scenario: Scenario):
+def activate(scenario: Scenario, full_clear: bool = False):
+	"""Enable exactly the scenario's rules. The caches that depend on them are cleared by the two calls
+	above (rules stamp, Assignment Rule maps and documents); ``full_clear`` also drops all of Frappe's."""
 	set_enabled_rules(scenario.routing_rules)
 	set_enabled_assignment_rules(scenario.assignment_rules)
-	frappe.clear_cache()
+	if full_clear:
+		frappe.clear_cache()
 	enabled = frappe.db.count("Routing Rule", {"enabled": 1})
 	assigned = frappe.db.count("Assignment Rule", {"disabled": 0, "document_type": "Case"})
 	if enabled != len(scenario.routing_rules) or assigned != len(scenario.assignment_rules):
@@ -366,9 +370,19 @@ def check_effect(scenario: Scenario, case_name: str):
 	if todos != expected_todos:
 		problems.append(f"{todos} ToDo(s) on the Case, expected {expected_todos}")
 	if log_status == "Error":
-		problems.append("the Routing Log says Error")
-	if scenario.key == "c" and log_status != "Applied":
-		problems.append(f"Routing Log status {log_status!r}, expected 'Applied'")
+		error = frappe.db.get_value("Routing Log", {"case": case_name}, "error") or ""
+		problems.append("the Routing Log says Error: " + (error.strip().splitlines() or [""])[-1])
+	if scenario.key == "c":
+		if log_status != "Applied":
+			problems.append(f"Routing Log status {log_status!r}, expected 'Applied'")
+		paralegal, attorney = USERS["paralegal"][0], USERS["attorney"][0]
+		task = frappe.db.get_value("Case Task", {"case": case_name}, "name")
+		todo = {"reference_type": "Case Task", "reference_name": task, "allocated_to": paralegal}
+		if not task or not frappe.db.exists("ToDo", todo):
+			problems.append(f"the Case Task is not assigned to {paralegal}")
+		alert = {"for_user": attorney, "document_type": "Case", "document_name": case_name}
+		if not frappe.db.exists("Notification Log", alert):
+			problems.append(f"no in-app notification for {attorney}")
 	if problems:
 		raise RuntimeError(f"scenario {scenario.key}, case {case_name}: " + "; ".join(problems))
 
@@ -377,13 +391,15 @@ def last_case() -> str:
 	return frappe.db.get_value("Case", {"case_type": CASE_TYPE}, "name", order_by="creation desc")
 
 
-def measure(scenarios: list[Scenario], inserter: Inserter, n: int, rounds: int, warmup: int, user: str):
+def measure(scenarios: list[Scenario], inserter: Inserter, args):
+	n, rounds, warmup, user = args.n, args.rounds, args.warmup, args.user
 	per_round = [n // rounds + (1 if r < n % rounds else 0) for r in range(rounds)]
+	frappe.clear_cache()
 	for r in range(rounds):
 		order = scenarios[r % len(scenarios) :] + scenarios[: r % len(scenarios)]
 		for scenario in order:
 			frappe.set_user("Administrator")
-			activate(scenario)
+			activate(scenario, args.full_clear)
 			frappe.set_user(user)
 			for _ in range(warmup):
 				inserter.insert()
@@ -392,9 +408,10 @@ def measure(scenarios: list[Scenario], inserter: Inserter, n: int, rounds: int, 
 			frappe.set_user(user)
 			gc.collect()
 			started = time.perf_counter()
-			for _ in range(per_round[r]):
-				scenario.samples.append(inserter.insert())
+			samples = [inserter.insert() for _ in range(per_round[r])]
 			took = time.perf_counter() - started
+			scenario.samples += samples
+			scenario.round_medians.append(statistics.median(samples))
 			frappe.set_user("Administrator")
 			log(
 				f"round {r + 1}/{rounds} {scenario.key:8} {per_round[r]} inserts in {took:5.1f} s, "
@@ -404,9 +421,9 @@ def measure(scenarios: list[Scenario], inserter: Inserter, n: int, rounds: int, 
 
 def profile(scenario: Scenario, inserter: Inserter, count: int, user: str) -> str:
 	frappe.set_user("Administrator")
-	activate(scenario)
+	activate(scenario, full_clear=True)
 	frappe.set_user(user)
-	for _ in range(5):
+	for _ in range(10):
 		inserter.insert()
 	profiler = cProfile.Profile()
 	profiler.enable()
@@ -435,7 +452,9 @@ def purge_jobs(site: str, since: float) -> int:
 			queue = get_queue(name)
 			for job in queue.jobs:
 				kwargs = job.kwargs or {}
-				enqueued = job.enqueued_at.replace(tzinfo=dt.timezone.utc).timestamp() if job.enqueued_at else 0
+				enqueued = (
+					job.enqueued_at.replace(tzinfo=dt.timezone.utc).timestamp() if job.enqueued_at else 0
+				)
 				names = {str(kwargs.get("job_name")), str(kwargs.get("method"))}
 				if kwargs.get("site") == site and enqueued >= since - 5 and names & set(NOTIFICATION_JOBS):
 					job.delete()
@@ -480,35 +499,78 @@ def delete_cases():
 			"delete from `tabCase` where name in %(cases)s",
 		):
 			frappe.db.sql(sql, params)
-	frappe.db.sql(
-		"delete from `tabEmail Queue Recipient` where parent not in (select name from `tabEmail Queue`)"
-	)
 	frappe.db.commit()
 	return len(cases)
 
 
-def cleanup(keep_cases: bool) -> str:
+def delete_notifications():
+	"""Notification Logs for the benchmark's people (a worker may have made some from queued jobs)."""
+	users = [email for email, _name, _role in USERS.values()]
+	logs = frappe.get_all("Notification Log", filters={"for_user": ["in", users]}, pluck="name")
+	for chunk in chunks(logs, 500):
+		frappe.db.sql(
+			"delete from `tabError Log` where reference_doctype = 'Notification Log' "
+			"and reference_name in %(names)s",
+			{"names": chunk},
+		)
+		frappe.db.sql("delete from `tabNotification Log` where name in %(names)s", {"names": chunk})
+	frappe.db.sql(
+		"delete from `tabEmail Queue Recipient` where parent not in (select name from `tabEmail Queue`)"
+	)
+	frappe.db.commit()
+	return len(logs)
+
+
+def cleanup(keep_cases: bool, keep_rules: bool = False) -> str:
 	from legist_routing.services import rules
 
 	frappe.set_user("Administrator")
 	frappe.db.rollback()
 	deleted_cases = 0 if keep_cases else delete_cases()
+	if not keep_cases:
+		delete_notifications()
+	if keep_rules:
+		set_enabled_rules([])
+		set_enabled_assignment_rules([])
+		frappe.clear_cache()
+		return "rules kept, all disabled" + (
+			f"; removed {deleted_cases} Cases and their records" if deleted_cases else ""
+		)
 	routing = frappe.get_all("Routing Rule", filters={"name": ["like", f"{PREFIX}%"]}, pluck="name")
 	for chunk in chunks(routing, 500):
 		frappe.db.sql("delete from `tabRouting Rule` where name in %(names)s", {"names": chunk})
 		frappe.db.sql(
-			"delete from `tabVersion` where ref_doctype = 'Routing Rule' and docname in %(names)s", {"names": chunk}
+			"delete from `tabVersion` where ref_doctype = 'Routing Rule' and docname in %(names)s",
+			{"names": chunk},
 		)
 	frappe.db.commit()
 	rules.bump()
 	assignment = frappe.get_all("Assignment Rule", filters={"name": ["like", f"{PREFIX}%"]}, pluck="name")
-	for name in assignment:
-		frappe.delete_doc("Assignment Rule", name, force=True, ignore_permissions=True, delete_permanently=True)
+	for chunk in chunks(assignment, 500):
+		# Plain deletes: Document.delete would leave a "Deleted" comment behind for each rule.
+		for sql in (
+			"delete from `tabAssignment Rule User` where parenttype = 'Assignment Rule' "
+			"and parent in %(names)s",
+			"delete from `tabAssignment Rule Day` where parenttype = 'Assignment Rule' "
+			"and parent in %(names)s",
+			"delete from `tabVersion` where ref_doctype = 'Assignment Rule' and docname in %(names)s",
+			"delete from `tabAssignment Rule` where name in %(names)s",
+		):
+			frappe.db.sql(sql, {"names": chunk})
+	for doctype in ("Assignment Rule", "Routing Rule"):
+		frappe.db.sql(
+			"delete from `tabComment` where reference_doctype = %s and reference_name like %s",
+			(doctype, LIKE),
+		)
+		frappe.db.sql(
+			"delete from `tabDeleted Document` where deleted_doctype = %s and deleted_name like %s",
+			(doctype, LIKE),
+		)
 	frappe.db.commit()
+	set_enabled_assignment_rules([])
 	frappe.clear_cache()
-	return (
-		f"removed {len(routing)} Routing Rules, {len(assignment)} Assignment Rules"
-		+ (f", {deleted_cases} Cases and their records" if deleted_cases else "")
+	return f"removed {len(routing)} Routing Rules, {len(assignment)} Assignment Rules" + (
+		f", {deleted_cases} Cases and their records" if deleted_cases else ""
 	)
 
 
@@ -523,15 +585,16 @@ def table(scenarios: list[Scenario]) -> tuple[str, dict]:
 	base = statistics.median(by_key["a"].samples)
 	medians = {}
 	lines = [
-		"| scenario | n | median ms | p90 ms | ratio to (a) |",
-		"|---|---:|---:|---:|---:|",
+		"| scenario | n | median ms | p90 ms | ratio to (a) | round medians ms |",
+		"|---|---:|---:|---:|---:|---|",
 	]
 	for s in scenarios:
 		med = statistics.median(s.samples)
 		medians[s.key] = med
+		spread = " / ".join(f"{m * 1000:.1f}" for m in s.round_medians)
 		lines.append(
-			f"| {s.key}: {s.label} | {len(s.samples)} | {med * 1000:.1f} | "
-			f"{percentile(s.samples, 0.9) * 1000:.1f} | {med / base:.2f}x |"
+			f"| ({s.key}) {s.label} | {len(s.samples)} | {med * 1000:.1f} | "
+			f"{percentile(s.samples, 0.9) * 1000:.1f} | {med / base:.2f}x | {spread} |"
 		)
 	return "\n".join(lines), medians
 
@@ -550,18 +613,24 @@ def aims(medians: dict) -> str:
 def context(args, import_seconds: float) -> str:
 	settings = frappe.get_single("Routing Settings")
 	app = Path(frappe.get_app_path("legist_routing")).parent
-	try:
-		commit = subprocess.run(
-			["git", "-C", str(app), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
-		).stdout.strip()
-	except OSError:
-		commit = ""
+
+	def git(*argv) -> str:
+		try:
+			run = subprocess.run(["git", "-C", str(app), *argv], capture_output=True, text=True, check=False)
+			return run.stdout.strip()
+		except OSError:
+			return ""
+
+	commit = git("rev-parse", "--short", "HEAD")
+	if commit and git("status", "--porcelain", "--", "legist_routing"):
+		commit += " with uncommitted changes"
 	return "\n".join(
 		[
 			f"- date: {dt.datetime.now().isoformat(timespec='seconds')}; site {frappe.local.site}; "
 			f"Frappe {frappe.__version__}; legist_routing {commit or '?'}",
 			f"- machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPU(s), "
-			f"Python {platform.python_version()}, database {frappe.db.db_type}",
+			f"Python {platform.python_version()}, database {frappe.db.db_type}; load average at start "
+			f"{args.load_at_start:.2f} (other processes on the machine add noise)",
 			f"- per scenario: {args.n} measured inserts in {args.rounds} interleaved round(s), "
 			f"{args.warmup} warm-up inserts per round; inserting user {args.user}",
 			f"- Routing Settings: routing_enabled={settings.routing_enabled}, "
@@ -589,18 +658,27 @@ def parse_args(argv=None):
 	parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
 	parser.add_argument("--site", required=True)
 	parser.add_argument("--sites-path", default=".", help="the bench's sites folder (default: .)")
-	parser.add_argument("--n", type=int, default=90, help="measured inserts per scenario (default 90)")
-	parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (default 3)")
+	parser.add_argument("--n", type=int, default=150, help="measured inserts per scenario (default 150)")
+	parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds (default 5)")
+	parser.add_argument(
+		"--full-clear",
+		action="store_true",
+		help="frappe.clear_cache() at every scenario switch, not just the rules' caches",
+	)
 	parser.add_argument("--warmup", type=int, default=10, help="unmeasured inserts per scenario and round")
 	parser.add_argument("--indexed", default="100,1000", help="indexed rule counts for b1 (default 100,1000)")
 	parser.add_argument("--loose", default="100", help="non-indexable rule counts for b2 (default 100)")
-	parser.add_argument("--ar-nope", type=int, default=100, help="non-matching Assignment Rules (default 100)")
+	parser.add_argument(
+		"--ar-nope", type=int, default=100, help="non-matching Assignment Rules (default 100)"
+	)
 	parser.add_argument("--user", default=USERS["manager"][0], help="who inserts (default: the manager)")
 	parser.add_argument("--only", default="", help="comma-separated scenario keys to run (a always runs)")
 	parser.add_argument("--profile", default="", help="comma-separated scenario keys to cProfile, e.g. a,c")
 	parser.add_argument("--profile-n", type=int, default=40, help="inserts per profiled scenario")
 	parser.add_argument("--keep-cases", action="store_true", help="keep the Cases and their records")
-	parser.add_argument("--keep-rules", action="store_true", help="keep the (disabled) rules for the next run")
+	parser.add_argument(
+		"--keep-rules", action="store_true", help="keep the (disabled) rules for the next run"
+	)
 	parser.add_argument("--cleanup-only", action="store_true", help="remove leftovers and exit")
 	args = parser.parse_args(argv)
 	args.rounds = max(1, min(args.rounds, args.n))
@@ -610,13 +688,16 @@ def parse_args(argv=None):
 def main(argv=None):
 	args = parse_args(argv)
 	started = time.time()
+	args.load_at_start = os.getloadavg()[0]
+	if args.load_at_start > (os.cpu_count() or 1):
+		log(f"load average {args.load_at_start:.1f} on {os.cpu_count()} CPU(s): expect noisy numbers")
 	frappe.init(site=args.site, sites_path=args.sites_path)
 	frappe.connect()
 	try:
 		frappe.set_user("Administrator")
 		if args.cleanup_only:
-			log(cleanup(args.keep_cases))
 			log(f"purged {purge_jobs(args.site, 0)} queued notification jobs")
+			log(cleanup(args.keep_cases))
 			return
 		if "legist_routing" not in frappe.get_installed_apps():
 			sys.exit(f"legist_routing is not installed on {args.site}")
@@ -632,12 +713,19 @@ def main(argv=None):
 		if args.only:
 			keep = {"a", *args.only.split(",")}
 			scenarios = [s for s in scenarios if s.key in keep]
-		ensure_fixtures()
-		import_seconds = ensure_routing_rules(max(indexed_counts, default=0), max(loose_counts, default=0))
-		ensure_assignment_rules(args.ar_nope, USERS["paralegal"][0])
+		try:
+			ensure_fixtures()
+			import_seconds = ensure_routing_rules(
+				max(indexed_counts, default=0), max(loose_counts, default=0)
+			)
+			ensure_assignment_rules(args.ar_nope, USERS["paralegal"][0])
+		except frappe.db.OperationalError as e:
+			if frappe.db.is_missing_column(e) or frappe.db.is_table_missing(e):
+				log(f"the site's tables do not match the app's DocTypes ({e}): migrate or re-create the site")
+			raise
 		frappe.db.commit()
 		inserter = Inserter(args.user, frappe.generate_hash(length=6))
-		measure(scenarios, inserter, args.n, args.rounds, args.warmup, args.user)
+		measure(scenarios, inserter, args)
 		text, medians = table(scenarios)
 		report = "\n\n".join(
 			[
@@ -658,15 +746,9 @@ def main(argv=None):
 		print(f"\n(written to {RESULTS / 'case_insert.md'}; run took {time.time() - started:.0f} s)")
 	finally:
 		try:
-			if args.keep_rules and not args.cleanup_only:
-				frappe.db.rollback()
-				set_enabled_rules([])
-				set_enabled_assignment_rules([])
+			if not args.cleanup_only:
 				log(f"purged {purge_jobs(args.site, started)} queued notification jobs")
-				log("rules kept, all disabled" + ("" if args.keep_cases else f"; {delete_cases()} Cases removed"))
-			elif not args.cleanup_only:
-				log(f"purged {purge_jobs(args.site, started)} queued notification jobs")
-				log(cleanup(args.keep_cases))
+				log(cleanup(args.keep_cases, args.keep_rules))
 		finally:
 			frappe.destroy()
 

@@ -11,9 +11,10 @@ bash scripts/ensure-services.sh || exit 1
 
 # ------------------------------------------------------------------------------ 1. unit (no frappe)
 log "unit suite: the engine, in a virtualenv where frappe is not installed"
-if [ ! -x "$LEGIST_UNIT_VENV/bin/pytest" ]; then
+# The engine's only third-party dependency is the holidays library (US federal holidays).
+if [ ! -x "$LEGIST_UNIT_VENV/bin/pytest" ] || ! "$LEGIST_UNIT_VENV/bin/python" -c "import holidays" 2>/dev/null; then
 	python3 -m venv "$LEGIST_UNIT_VENV"
-	"$LEGIST_UNIT_VENV/bin/pip" install -q "pytest>=7" "pytest-cov>=4" "hypothesis>=6"
+	"$LEGIST_UNIT_VENV/bin/pip" install -q "pytest>=7" "pytest-cov>=4" "hypothesis>=6" "holidays>=0.50,<0.61"
 fi
 PYTHONPATH="$LEGIST_REPO" "$LEGIST_UNIT_VENV/bin/python" -m pytest tests/unit -q -p no:cacheprovider \
 	--cov=legist_routing/engine --cov-branch --cov-report=term --cov-fail-under=90 \

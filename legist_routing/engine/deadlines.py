@@ -41,7 +41,9 @@ PERIOD_BASIS: dict[str, str] = {
 	"RFE": "84 days from the notice date (8 CFR 103.2(b)(8)(iv))",
 	"RFE:I-539": "30 days from the notice date for Form I-539 (USCIS PM-602-0040)",
 	"NOID": "30 days from the notice date (8 CFR 103.2(b)(8)(iv))",
-	"Decision": "30 days from the decision to appeal or move on Form I-290B (8 CFR 103.3(a)(2)(i), 103.5(a)(1)(i))",
+	"Decision": (
+		"30 days from the decision to appeal or move on Form I-290B (8 CFR 103.3(a)(2)(i), 103.5(a)(1)(i))"
+	),
 	"NOIR": "30 days from the notice date to answer the notice of intent to revoke",
 }
 MAIL_BASIS = f" + {MAIL_DAYS} days mailed (8 CFR 103.8(b))"

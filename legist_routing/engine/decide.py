@@ -256,7 +256,7 @@ def _task_intent(rule: Rule, action, event: Event, facts: Mapping, ctx: Context,
 		source = action.target
 	else:
 		source = params.get("assignTo") or (template.default_slot if template else "case.primary_paralegal")
-	team = params["_raw"].get("team")
+	team = (params["_raw"].get("team") or "").strip() or None  # trimmed like "team:NAME"
 	if source.startswith("team:"):
 		team, assignee, preferred = source[5:], None, ()
 	else:

@@ -346,7 +346,10 @@ def parse_chain(value: str | Sequence[str] | None) -> tuple[tuple[str, ...], lis
 		if items is None:
 			items = [part for part in re.split(r"\s*(?:,|->|→|>|\+|\|)\s*", text) if part]
 	else:
-		items = list(value)
+		try:
+			items = list(value)
+		except TypeError:  # one number or boolean: an unknown name for the validator, not a crash
+			items = [value]
 	chain: list[str] = []
 	unknown: list[str] = []
 	for item in items:
@@ -405,7 +408,8 @@ def _apply_priority(run: _Run) -> str | None:
 		return f"priority override: no eligible {roles}, so {run.need.priority} work stays with the pool"
 	for member in eligible:
 		if member.user not in seniors:
-			detail = f"priority override: {run.need.priority} work goes to a {roles}; is {member.role}"
+			role = member.role or "without a role"
+			detail = f"priority override: {run.need.priority} work goes to a {roles}; is {role}"
 			run.verdicts[member.user] = Verdict(member.user, False, "wrong_role", detail)
 	return f"priority override: {run.need.priority} work only for a {roles} ({len(seniors)} eligible)"
 

@@ -9,7 +9,7 @@ import frappe
 from frappe.desk.doctype.notification_log.notification_log import make_notification_logs
 
 from legist_routing.engine.decide import CreateTask, Decision, Event, Notify, Unresolved
-from legist_routing.services import assignment, messages
+from legist_routing.services import assignment, mail, messages
 
 
 def intent_dict(intent) -> dict:
@@ -134,15 +134,12 @@ def notify(intent: Notify, event: Event) -> dict:
 			),
 			list(intent.recipients),
 		)
+	emailed = None
 	if "email" in intent.channels:
-		frappe.sendmail(
-			recipients=list(intent.recipients),
-			subject=subject,
-			message=intent.message or subject,
-			reference_doctype=document_type,
-			reference_name=document_name,
-		)
+		emailed = mail.send(list(intent.recipients), subject, intent.message or subject, document_type, document_name)
 	result = {"status": "notified", "recipients": list(intent.recipients), "channels": list(intent.channels)}
+	if emailed is False:
+		result["email"] = "not queued: the site has no outgoing Email Account"
 	if review is not None:
 		result["task"] = review.name
 	return result

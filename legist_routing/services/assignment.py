@@ -138,6 +138,7 @@ def team_lead_of(user: str | None) -> str | None:
 def choose(need: S.Need, chain, team: str | None, today: dt.date | None = None) -> S.Choice:
 	"""Choose with the engine; a round robin reads and moves the team's cursor under a row lock."""
 	today = today or getdate(nowdate())
+	chain = S.parse_chain(chain)[0] or ("role_slot", "least_loaded")
 	preferred_users = [u for _slot, u in need.preferred if u]
 	cursor = None
 	if team and "round_robin" in chain:

@@ -20,12 +20,18 @@ def clear_cache():
 
 
 def validate_calendar(doc):
+	if not doc.time_zone:
+		return _validate_hours(doc)
 	try:
-		ZoneInfo(doc.time_zone or "")
+		ZoneInfo(doc.time_zone)
 	except (ZoneInfoNotFoundError, ValueError):
 		frappe.throw(
 			_("Time Zone: '{0}' is not a time zone name; use one such as America/New_York.").format(doc.time_zone)
 		)
+	_validate_hours(doc)
+
+
+def _validate_hours(doc):
 	by_day: dict[str, list] = {}
 	for row in doc.hours:
 		opens, closes = get_time(row.opens), get_time(row.closes)
@@ -55,14 +61,14 @@ def get_calendar(name: str | None = None) -> C.BusinessCalendar:
 	modified = frappe.db.get_value("Business Calendar", name, "modified")
 	if modified is None:
 		return _fallback()
-	key = (frappe.local.site, name, str(modified))
+	key = (frappe.local.site, name, str(modified), get_system_timezone())
 	if key not in _cache:
-		doc = frappe.get_cached_doc("Business Calendar", name)
+		doc = frappe.get_doc("Business Calendar", name)
 		hours: dict[int, list] = {}
 		for row in doc.hours:
 			hours.setdefault(WEEKDAYS.index(row.weekday), []).append((get_time(row.opens), get_time(row.closes)))
 		_cache[key] = C.make_calendar(
-			time_zone=doc.time_zone,
+			time_zone=doc.time_zone or get_system_timezone(),
 			hours={day: tuple(sorted(w)) for day, w in hours.items()},
 			closures=[frappe.utils.getdate(c.date) for c in doc.closures],
 			federal_holidays=bool(doc.us_federal_holidays),

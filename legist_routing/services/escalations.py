@@ -19,7 +19,7 @@ from frappe.utils import now_datetime
 
 from legist_routing.engine import escalation as E
 from legist_routing.engine import facts as F
-from legist_routing.services import calendars
+from legist_routing.services import calendars, mail
 
 CLOSED = ("Completed", "Cancelled")
 WATCH = {"Not Acknowledged": "not_acknowledged", "Not Completed": "not_completed"}
@@ -163,20 +163,29 @@ def sweep(now=None, enqueue: bool = True, batch: int = 50, limit: int = 5000) ->
 				enqueue_after_commit=True,
 			)
 		else:
-			process(chunk, now)
+			process(chunk, now, commit=False)
 	return names
 
 
-def process(names: list[str], now=None) -> dict:
-	"""A worker's batch: each task in its own transaction; one failure never stops the rest."""
+def process(names: list[str], now=None, commit: bool = True) -> dict:
+	"""A worker's batch: each task in its own transaction; one failure never stops the rest.
+
+	``commit=False`` runs inside the caller's transaction (a savepoint per task), for inline use.
+	"""
 	counts = {"steps": 0, "tasks": 0, "errors": 0}
 	for name in names:
+		if not commit:
+			frappe.db.savepoint("legist_escalation")
 		try:
 			counts["steps"] += process_task(name, now)
 			counts["tasks"] += 1
-			frappe.db.commit()  # nosemgrep: a background job owns its transactions, one per task
+			if commit:
+				frappe.db.commit()  # nosemgrep: a background job owns its transactions, one per task
 		except Exception:
-			frappe.db.rollback()
+			if commit:
+				frappe.db.rollback()
+			else:
+				frappe.db.rollback(save_point="legist_escalation")
 			counts["errors"] += 1
 			frappe.log_error(title=f"Escalation failed for {name}")
 	return counts
@@ -198,9 +207,7 @@ def process_task(name: str, now=None) -> int:
 	stages = {s.key: s for s in policy.stages}
 	for step in steps:
 		_run(task, stages[step.stage], step, now, cal)
-		done.add((step.stage, step.version))
-		for folded in step.collapsed:
-			done.add((folded, step.version))
+		done.update(step.ledger_keys)
 		task.reload()
 	task.next_escalation_at = next_at(task)
 	frappe.db.set_value("Case Task", name, "next_escalation_at", task.next_escalation_at, update_modified=False)
@@ -228,9 +235,18 @@ def _run(task, stage: E.Stage, step: E.Step, now, cal):
 	event.owner = event.modified_by = "Administrator"
 	event.creation = event.modified = now_datetime()
 	event.db_insert()  # the unique ledger key refuses a second execution of this step
-	for folded in step.collapsed:
+	for folded, version in step.ledger_keys[1:]:
+		# A reminder folded into this one during catch-up is done too: it must not fire later.
 		twin = frappe.copy_doc(event)
-		twin.update({"stage": folded, "ledger_key": f"{task.name}|{folded}|{step.version}"[:140], "detail": key})
+		twin.update(
+			{
+				"stage": folded,
+				"version": version,
+				"ledger_key": f"{task.name}|{folded}|{version}"[:140],
+				"collapsed": "",
+				"detail": _("Folded into {0} after an outage.").format(step.stage),
+			}
+		)
 		twin.name = frappe.generate_hash(length=12)
 		twin.db_insert()
 	if stage.action == "remind":
@@ -309,13 +325,7 @@ def _notify(task, users: list[str], subject: str, body: str, channels):
 			users,
 		)
 	if "email" in channels:
-		frappe.sendmail(
-			recipients=users,
-			subject=frappe.utils.strip_html(subject),
-			message=body,
-			reference_doctype="Case Task",
-			reference_name=task.name,
-		)
+		mail.send(users, subject, body, "Case Task", task.name)
 
 
 def _remind(task, stage):

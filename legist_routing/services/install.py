@@ -153,15 +153,12 @@ def ensure_templates():
 
 
 def ensure_calendar():
-	from frappe.utils import get_system_timezone
-
 	name = "Firm Hours"
 	if not frappe.db.exists("Business Calendar", name):
 		frappe.get_doc(
 			{
 				"doctype": "Business Calendar",
 				"calendar_name": name,
-				"time_zone": get_system_timezone() or "America/New_York",
 				"us_federal_holidays": 1,
 				"hours": [
 					{"weekday": day, "opens": "09:00:00", "closes": "17:00:00"}

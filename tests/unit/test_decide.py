@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from legist_routing.engine.calendar import make_calendar
 from legist_routing.engine.decide import (
 	Context,
 	CreateTask,
@@ -26,6 +27,8 @@ from legist_routing.engine.rules import require_rule
 
 NOW = dt.datetime(2026, 6, 2, 9, 30)
 KEY = "document.received:CASE-0001:RFE"
+# The fallback chain of the guide's RFE case: its primary paralegal, then its secondary owner.
+PREFERRED = (("case.primary_paralegal", "paralegal@firm.test"), ("case.secondary_owner", "backup@firm.test"))
 
 
 def rule(name="R", trigger="document.received", conditions=None, actions=None, **more):
@@ -72,6 +75,9 @@ def test_guide_rule_decides_assign_notify_and_create_task(
 		priority="Standard",
 		notice="NOTICE-0001",
 		escalation=escalation,
+		strategy=("role_slot", "least_loaded"),
+		preferred=PREFERRED,
+		case_type="Adjustment of Status",
 	)
 	assert notify == Notify(
 		key=f"{KEY}|RFE_Adjustment_Assign|1",
@@ -106,7 +112,11 @@ def test_guide_rule_decides_assign_notify_and_create_task(
 		priority="Standard",
 		notice="NOTICE-0001",
 		escalation=escalation,
+		strategy=("role_slot", "least_loaded"),
+		preferred=PREFERRED,
+		case_type="Adjustment of Status",
 	)
+	assert (create.team, create.exclude, create.kind) == (None, (), "Work")
 	assert decision.matched == ("RFE_Adjustment_Assign",)
 	assert decision.problems == ()
 
@@ -174,8 +184,25 @@ def test_guide_rule_not_matching_explains_why(guide_rule, rfe_facts, rfe_event, 
 	assert decision.trace["matched"] == []
 
 
-def test_guide_rule_with_an_empty_paralegal_slot(guide_rule, rfe_facts, rfe_event, ctx):
+def test_guide_rule_with_an_empty_paralegal_slot_falls_back_to_the_secondary_owner(
+	guide_rule, rfe_facts, rfe_event, ctx
+):
 	facts = {**rfe_facts, "case.primary_paralegal": None}
+	decision = decide(rfe_event, facts, RuleSet([require_rule(guide_rule)]), ctx)
+	assign, notify, create = decision.intents
+	chain = (("case.primary_paralegal", None), ("case.secondary_owner", "backup@firm.test"))
+	for task in (assign, create):
+		assert isinstance(task, CreateTask)
+		# nobody in the named slot: the services choose along the chain (and the team lead, the pool)
+		assert (task.assignee, task.assignee_source) == (None, "case.primary_paralegal")
+		assert (task.preferred, task.team) == (chain, None)
+		assert task.strategy == ("role_slot", "least_loaded")
+	assert isinstance(notify, Notify)
+	assert decision.problems == ()
+
+
+def test_guide_rule_with_the_whole_chain_empty_is_unresolved(guide_rule, rfe_facts, rfe_event, ctx):
+	facts = {**rfe_facts, "case.primary_paralegal": None, "case.secondary_owner": ""}
 	decision = decide(rfe_event, facts, RuleSet([require_rule(guide_rule)]), ctx)
 	assign, notify, create = decision.intents
 	assert assign == Unresolved(
@@ -487,6 +514,272 @@ def test_task_priority(rfe_facts, action_priority, case_priority, expected):
 		action["priority"] = action_priority
 	facts = {**rfe_facts, "case.priority": case_priority}
 	assert only(run([rule(actions=[action])], facts, Context(now=NOW))).priority == expected
+
+
+# --------------------------------------------------------------------------------- teams and pools
+@pytest.mark.parametrize(
+	"action",
+	[
+		{"assign": "team:Paralegals"},
+		{"createTask": "Call the client", "assignTo": "team: Paralegals "},
+		{"createTask": "Draft RFE Response", "assignTo": "team:Paralegals"},  # over the template's slot
+	],
+)
+def test_a_team_assignment_names_the_pool_and_nobody_in_it(rfe_facts, ctx, action):
+	task = only(run([rule(actions=[action])], rfe_facts, ctx))
+	assert (task.assignee, task.assignee_source, task.team) == (None, "team:Paralegals", "Paralegals")
+	assert task.preferred == ()  # the case's people are not asked: the team is
+	assert task.strategy == ("least_loaded",)  # nobody preferred: the least loaded member of the pool
+
+
+def test_a_team_assignment_needs_nobody_on_the_case():
+	r = rule(trigger="case.created", actions=[{"assign": "team:Intake"}])
+	decision = decide(Event("case.created", "k", "CASE-1"), {}, RuleSet([r]), Context(now=NOW))
+	task = only(decision)
+	assert (task.assignee, task.team, task.preferred) == (None, "Intake", ())
+	assert decision.problems == ()
+
+
+def test_a_team_assignment_wins_over_a_team_key(rfe_facts):
+	action = {"createTask": "X", "assignTo": "team:Attorneys", "team": "Paralegals"}
+	assert only(run([rule(actions=[action])], rfe_facts, Context(now=NOW))).team == "Attorneys"
+
+
+def test_a_team_key_names_the_pool_behind_the_chain(rfe_facts):
+	action = {"assign": "case.primaryParalegal", "team": " Paralegals "}
+	task = only(run([rule(actions=[action])], rfe_facts, Context(now=NOW)))
+	assert (task.assignee, task.team, task.preferred) == ("paralegal@firm.test", "Paralegals", PREFERRED)
+	assert task.strategy == ("role_slot", "least_loaded")
+
+
+def test_without_a_team_key_the_pool_is_left_to_the_services(rfe_facts):
+	# None: the services use the team of the first preferred person
+	assert only(run([rule()], rfe_facts, Context(now=NOW))).team is None
+
+
+def test_a_team_key_saves_an_empty_chain_from_being_unresolved(rfe_facts):
+	facts = {**rfe_facts, "case.primary_paralegal": None, "case.secondary_owner": None}
+	actions = [
+		{"assign": "case.primaryParalegal", "team": "Paralegals"},
+		{"assign": "case.primaryParalegal"},
+	]
+	with_team, without_team = run([rule(actions=actions)], facts, Context(now=NOW)).intents
+	assert (with_team.assignee, with_team.team) == (None, "Paralegals")
+	assert with_team.preferred == (("case.primary_paralegal", None), ("case.secondary_owner", None))
+	# role_slot stays first: the services put the team lead at the end of the (empty) chain
+	assert with_team.strategy == ("role_slot", "least_loaded")
+	assert without_team == Unresolved(f"{KEY}|R|1", "R", 1, "slot_empty", {"slot": "case.primary_paralegal"})
+
+
+# ------------------------------------------------------------------------------- preferred chain
+BACKUP = ("case.secondary_owner", "backup@firm.test")
+
+
+@pytest.mark.parametrize(
+	("action", "preferred"),
+	[
+		({"assign": "case.leadAttorney"}, (("case.lead_attorney", "attorney@firm.test"), BACKUP)),
+		({"assign": "maria@firm.test"}, (("user:maria@firm.test", "maria@firm.test"), BACKUP)),
+		({"assign": "case.secondaryOwner"}, (BACKUP,)),  # the secondary owner is not asked twice
+		({"createTask": "Draft RFE Response"}, PREFERRED),  # the template's default slot first
+		(
+			{"createTask": "Draft RFE Response", "assignTo": "case.intakeSpecialist"},
+			(("case.intake_specialist", "intake@firm.test"), BACKUP),
+		),
+	],
+)
+def test_the_preferred_chain_is_the_named_slot_then_the_secondary_owner(rfe_facts, ctx, action, preferred):
+	task = only(run([rule(actions=[action])], rfe_facts, ctx))
+	assert task.preferred == preferred
+	assert task.assignee == preferred[0][1]
+	assert task.strategy == ("role_slot", "least_loaded")
+
+
+def test_an_empty_secondary_owner_stays_in_the_chain_as_empty(rfe_facts):
+	facts = {**rfe_facts, "case.secondary_owner": None}
+	task = only(run([rule()], facts, Context(now=NOW)))
+	assert task.assignee == "paralegal@firm.test"
+	assert task.preferred == (
+		("case.primary_paralegal", "paralegal@firm.test"),
+		("case.secondary_owner", None),
+	)
+
+
+def test_only_the_whole_chain_empty_names_the_slot_that_was_asked(rfe_facts):
+	facts = {**rfe_facts, "case.lead_attorney": "", "case.secondary_owner": None}
+	decision = run([rule(actions=[{"assign": "case.leadAttorney"}])], facts, Context(now=NOW))
+	assert only(decision) == Unresolved(f"{KEY}|R|0", "R", 0, "slot_empty", {"slot": "case.lead_attorney"})
+
+
+# ------------------------------------------------------------------------------------ strategies
+@pytest.mark.parametrize(
+	("strategy", "chain"),
+	[
+		("round robin", ("round_robin",)),
+		(["language", "least_loaded"], ("language", "least_loaded")),
+		("role_slot > round_robin", ("role_slot", "round_robin")),
+		("hybrid", ("case_type", "priority_override", "role_slot", "least_loaded")),
+		("", ("role_slot", "least_loaded")),  # an empty strategy is the default one
+	],
+)
+def test_the_rules_strategy_reaches_the_task(rfe_facts, strategy, chain):
+	action = {"assign": "case.primaryParalegal", "strategy": strategy}
+	assert only(run([rule(actions=[action])], rfe_facts, Context(now=NOW))).strategy == chain
+
+
+def test_a_team_assignment_keeps_its_rules_strategy(rfe_facts):
+	action = {"createTask": "Intake call", "assignTo": "team:Intake", "strategy": "roundRobin"}
+	task = only(run([rule(actions=[action])], rfe_facts, Context(now=NOW)))
+	assert (task.team, task.strategy) == ("Intake", ("round_robin",))
+
+
+def test_the_task_carries_the_case_facts_strategies_filter_on(rfe_facts):
+	facts = {**rfe_facts, "case.practice_group": "Family", "case.preferred_language": "Spanish"}
+	task = only(run([rule()], facts, Context(now=NOW)))
+	assert (task.case_type, task.practice_group, task.language) == (
+		"Adjustment of Status",
+		"Family",
+		"Spanish",
+	)
+	bare = only(run([rule()], {"case.primary_paralegal": "p@firm.test"}, Context(now=NOW)))
+	assert (bare.case_type, bare.practice_group, bare.language) == (None, None, None)
+
+
+# ------------------------------------------------------------------------------------ four eyes
+REVIEW = Template(
+	name="Attorney Review",
+	template_id="attorney_review",
+	default_slot="case.lead_attorney",
+	kind="Review",
+)
+DRAFT = dataclasses.replace(REVIEW, name="Second Draft", template_id="second_draft", kind="Work")
+REVIEW_CTX = Context(
+	now=NOW, templates={"attorney_review": REVIEW, "Attorney Review": REVIEW, "second_draft": DRAFT}
+)
+TASK_EVENT = Event(
+	"task.status_changed", "task.status_changed:TASK-1:Completed", "CASE-1", "Case Task", "TASK-1"
+)
+TASK_FACTS = {
+	"task.title": "Draft RFE Response",
+	"task.status": "Completed",
+	"task.assigned_to": "paralegal@firm.test",
+	"case.lead_attorney": "attorney@firm.test",
+	"case.primary_paralegal": "paralegal@firm.test",
+	"case.secondary_owner": "backup@firm.test",
+}
+
+
+def review_rule(*actions):
+	return rule(trigger="task.status_changed", conditions={"task.status": "Completed"}, actions=list(actions))
+
+
+def test_a_review_is_never_given_to_whoever_did_the_work():
+	r = review_rule(
+		{"createTask": "Attorney Review"},  # the template by name
+		{"assign": "case.leadAttorney", "templateId": "attorney_review"},
+		# even a rule naming the preparer's own slot: the exclusion makes the services go down the chain
+		{
+			"createTask": "Check the draft",
+			"templateId": "attorney_review",
+			"assignTo": "case.primaryParalegal",
+		},
+	)
+	by_name, by_id, own_slot = decide(TASK_EVENT, TASK_FACTS, RuleSet([r]), REVIEW_CTX).intents
+	for task in (by_name, by_id, own_slot):
+		assert task.exclude == ("paralegal@firm.test",)
+		assert task.template == "Attorney Review"
+	assert (by_name.assignee, by_name.assignee_source) == ("attorney@firm.test", "case.lead_attorney")
+	assert own_slot.assignee == "paralegal@firm.test"
+	assert own_slot.preferred == (("case.primary_paralegal", "paralegal@firm.test"), BACKUP)
+
+
+@pytest.mark.parametrize(
+	("action", "facts"),
+	[
+		({"createTask": "Redraft", "templateId": "second_draft"}, TASK_FACTS),  # a Work template
+		({"assign": "case.leadAttorney"}, TASK_FACTS),  # no template at all
+		({"createTask": "Attorney Review"}, {**TASK_FACTS, "task.assigned_to": None}),  # nobody did the work
+		({"createTask": "Attorney Review"}, without(TASK_FACTS, "task.assigned_to")),
+	],
+)
+def test_nobody_is_excluded_without_a_review_of_someones_work(action, facts):
+	task = only(decide(TASK_EVENT, facts, RuleSet([review_rule(action)]), REVIEW_CTX))
+	assert task.exclude == ()
+
+
+def test_templates_are_work_unless_they_say_review():
+	assert Template(name="Anything").kind == "Work"
+
+
+# ----------------------------------------------------------------------------- business calendar
+NY = make_calendar(years=[2026, 2027])  # Mon-Fri, US federal holidays
+
+
+def test_a_template_buffer_on_christmas_moves_to_christmas_eve(rfe_template):
+	facts = {"case.primary_paralegal": "p@firm.test", "document.response_due_date": dt.date(2027, 1, 1)}
+	ctx = Context(now=NOW, templates={"rfe_response_template": rfe_template}, calendar=NY)
+	r = rule(actions=[{"createTask": "Draft RFE Response", "templateId": "rfe_response_template"}])
+	task = only(run([r], facts, ctx))
+	# the working deadline 1 January 2027 minus the template's 7 days is Friday 25 December 2026,
+	# Christmas Day: the buffer moves earlier, to Thursday the 24th at the firm's due hour
+	assert task.due == dt.datetime(2026, 12, 24, 17, 0)
+	# the deadline itself is never moved (New Year's Day or not): only buffers are
+	assert task.hard_deadline == dt.datetime(2027, 1, 1, 17, 0)
+	# without a calendar the same rule keeps counting calendar days
+	plain = only(run([r], facts, dataclasses.replace(ctx, calendar=None)))
+	assert plain.due == dt.datetime(2026, 12, 25, 17, 0)
+
+
+@pytest.mark.parametrize(
+	("deadline", "days_before", "due"),
+	[
+		(dt.date(2026, 8, 20), 10, dt.datetime(2026, 8, 10, 17, 0)),  # a Monday: open, unchanged
+		(dt.date(2026, 8, 20), 5, dt.datetime(2026, 8, 14, 17, 0)),  # Saturday -> Friday
+		(dt.date(2026, 8, 20), 4, dt.datetime(2026, 8, 14, 17, 0)),  # Sunday -> Friday
+		# Saturday 4 July, then Friday 3 July (observed): Thursday 2 July
+		(dt.date(2026, 7, 6), 2, dt.datetime(2026, 7, 2, 17, 0)),
+		(dt.date(2027, 1, 1), 0, dt.datetime(2026, 12, 31, 17, 0)),  # a deadline on a holiday: the day before
+		(dt.date(2026, 9, 8), 1, dt.datetime(2026, 9, 4, 17, 0)),  # Labor Day Monday, then the weekend
+	],
+)
+def test_a_days_before_buffer_never_lands_on_a_closed_day(deadline, days_before, due):
+	facts = {"case.primary_paralegal": "p@firm.test", "document.response_due_date": deadline}
+	action = {"assign": "case.primaryParalegal", "dueDaysBeforeDeadline": days_before}
+	decision = run([rule(actions=[action])], facts, Context(now=NOW, calendar=NY))
+	assert only(decision).due == due
+	assert "notes" not in decision.trace["rules"][0]["actions"][0]  # earlier, never capped
+
+
+def test_the_firms_closures_and_due_hour_apply_to_buffers(rfe_facts):
+	cal = make_calendar(closures=[dt.date(2026, 8, 14)], years=[2026])  # the firm closes on Friday the 14th
+	action = {"assign": "case.primaryParalegal", "dueDaysBeforeDeadline": 5}
+	task = only(run([rule(actions=[action])], rfe_facts, Context(now=NOW, calendar=cal, due_hour=15)))
+	assert task.due == dt.datetime(2026, 8, 13, 15, 0)  # Saturday, closed Friday: Thursday at 15:00
+	assert task.hard_deadline == dt.datetime(2026, 8, 20, 15, 0)
+
+
+def test_the_calendar_moves_only_deadline_buffers(rfe_facts):
+	# 3 days from Tuesday 2 June at 09:30 is Friday 5 June; 4 days is Saturday 6 June, still Saturday:
+	# elapsed-time dues are the rule's business, not the calendar's
+	actions = [{"assign": "case.primaryParalegal", "dueInDays": 4}, {"assign": "case.primaryParalegal"}]
+	counted, undated = run([rule(actions=actions)], rfe_facts, Context(now=NOW, calendar=NY)).intents
+	assert counted.due == NOW + dt.timedelta(days=4)
+	assert undated.due is None
+
+
+def test_without_a_deadline_the_calendar_has_nothing_to_move(rfe_template):
+	ctx = Context(now=NOW, templates={"rfe_response_template": rfe_template}, calendar=NY)
+	r = rule(
+		trigger="case.created",
+		actions=[{"createTask": "Draft RFE Response", "templateId": "rfe_response_template"}],
+	)
+	decision = decide(
+		Event("case.created", "k"), {"case.primary_paralegal": "p@firm.test"}, RuleSet([r]), ctx
+	)
+	assert only(decision).due == NOW + dt.timedelta(days=7)  # the template's offset, counted from now
+	assert decision.trace["rules"][0]["actions"][0]["notes"] == [
+		{"note": "no_deadline", "fallback": "dueInDays"}
+	]
 
 
 # ---------------------------------------------------------------------------------------- notify

@@ -492,6 +492,7 @@ def test_priority_override_sends_urgent_and_high_work_to_senior_attorneys():
 		senior("olga@x", capacity_hours=40, open_hours=30),
 		Member("max@x", "Attorneys", "Managing Attorney", capacity_hours=40, open_hours=10),
 		Member("ivy@x", "Attorneys", "Associate"),
+		Member("loose@x", "", ""),  # a slot user with no team row
 	)
 	for priority in ("Urgent", "High", "urgent"):
 		c = choose(pool, Need(2, priority=priority), ["priority_override", "least_loaded"], TODAY)
@@ -503,6 +504,7 @@ def test_priority_override_sends_urgent_and_high_work_to_senior_attorneys():
 			f"priority override: {priority} work goes to a Senior Attorney or Managing Attorney; "
 			"is Paralegal",
 		)
+		assert by_user(c)["loose@x"].detail.endswith("; is without a role")
 		assert c.reason.startswith(
 			f"priority override: {priority} work only for a Senior Attorney or Managing Attorney (2 eligible)"
 		)
@@ -735,7 +737,7 @@ def needs(draw) -> Need:
 		practice_group=draw(st.none() | st.sampled_from(("Family", "Employment"))),
 		language=draw(st.none() | st.sampled_from(LANGS)),
 		priority=draw(st.sampled_from(("Standard", "High", "Urgent", "Low"))),
-		roles=tuple(draw(st.sets(st.sampled_from(S.ROLES), max_size=3))),
+		roles=draw(st.just(()) | st.sets(st.sampled_from(S.ROLES), max_size=3).map(tuple)),
 		exclude=frozenset(draw(st.sets(st.sampled_from(USERS), max_size=2))),
 		preferred=tuple(
 			(f"slot{i}", u)
@@ -744,7 +746,7 @@ def needs(draw) -> Need:
 	)
 
 
-@settings(max_examples=250, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(
 	st.lists(members(), max_size=7),
 	needs(),
@@ -777,14 +779,47 @@ def test_property_the_chosen_user_is_always_eligible(pool, need, chain, cursor, 
 	assert c.cursor == (c.user if c.strategy == "round_robin" else cursor)
 	if any(v.reason == "language" for v in c.verdicts):
 		assert check(first[c.user], need, today, language=True).eligible
+	# the first soft filter always holds when someone eligible satisfies it
+	soft = [step for step in chain if step in ("language", "priority_override")]
 	senior_roles = set(S.SENIOR_ROLES)
-	if (
-		chain.count("priority_override")
-		and "language" not in chain
-		and need.priority in ("Urgent", "High")
-		and any(base[u].eligible and first[u].role in senior_roles for u in first)
-	):
-		assert first[c.user].role in senior_roles
+	if soft[:1] == ["priority_override"] and need.priority in ("Urgent", "High"):
+		if any(base[u].eligible and first[u].role in senior_roles for u in first):
+			assert first[c.user].role in senior_roles
+	if soft[:1] == ["language"] and S.needs_language(need):
+		if any(base[u].eligible and S.speaks(first[u], need.language) for u in first):
+			assert S.speaks(first[c.user], need.language)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+	st.lists(
+		st.tuples(st.sampled_from(USERS), st.sampled_from(S.ROLES), st.sets(st.sampled_from(LANGS))),
+		max_size=7,
+	),
+	st.sampled_from(("Urgent", "High")),
+	st.sampled_from(LANGS),
+	st.permutations(["priority_override", "language", "role_slot", "round_robin", "least_loaded"]),
+	st.lists(st.sampled_from(USERS), max_size=3),
+)
+def test_property_soft_filters_hold_when_they_can(people, priority, language, chain, preferred):
+	pool = [Member(u, "T", role, languages=frozenset(langs)) for u, role, langs in people]
+	need = Need(priority=priority, language=language, preferred=slots(*preferred))
+	c = choose(pool, need, chain, TODAY)
+	first = {}
+	for m in pool:
+		first.setdefault(m.user, m)
+	assert (c.user is None) is (not first)
+	if c.user is None:
+		return
+	seniors = {u for u, m in first.items() if m.role in S.SENIOR_ROLES}
+	speakers = {u for u, m in first.items() if S.speaks(m, language)}
+	order = [step for step in chain if step in ("priority_override", "language")]
+	narrowed = set(first)
+	for step in order:
+		wanted = seniors if step == "priority_override" else speakers
+		if narrowed & wanted:
+			narrowed &= wanted
+	assert c.user in narrowed
 
 
 @settings(max_examples=100, deadline=None)
