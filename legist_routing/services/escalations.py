@@ -159,7 +159,8 @@ def sweep(now=None, enqueue: bool = True, batch: int = 50, limit: int = 5000) ->
 				"legist_routing.services.escalations.process",
 				queue="short",
 				names=chunk,
-				now=now if given else None,
+				# not "now": frappe.enqueue would take that as "run synchronously"
+				at=now if given else None,
 				enqueue_after_commit=True,
 			)
 		else:
@@ -167,11 +168,13 @@ def sweep(now=None, enqueue: bool = True, batch: int = 50, limit: int = 5000) ->
 	return names
 
 
-def process(names: list[str], now=None, commit: bool = True) -> dict:
+def process(names: list[str], at=None, commit: bool = True) -> dict:
 	"""A worker's batch: each task in its own transaction; one failure never stops the rest.
 
-	``commit=False`` runs inside the caller's transaction (a savepoint per task), for inline use.
+	``at`` is the sweep's clock (default: now); ``commit=False`` runs inside the caller's transaction
+	(a savepoint per task), for inline use.
 	"""
+	now = at
 	counts = {"steps": 0, "tasks": 0, "errors": 0}
 	for name in names:
 		if not commit:
@@ -237,9 +240,10 @@ def _run(task, stage: E.Stage, step: E.Step, now, cal):
 	event.db_insert()  # the unique ledger key refuses a second execution of this step
 	for folded, version in step.ledger_keys[1:]:
 		# A reminder folded into this one during catch-up is done too: it must not fire later.
-		twin = frappe.copy_doc(event)
+		twin = frappe.new_doc("Escalation Event")
 		twin.update(
 			{
+				**{f: event.get(f) for f in ("task", "case", "action", "due_at", "executed_at")},
 				"stage": folded,
 				"version": version,
 				"ledger_key": f"{task.name}|{folded}|{version}"[:140],
@@ -248,6 +252,7 @@ def _run(task, stage: E.Stage, step: E.Step, now, cal):
 			}
 		)
 		twin.name = frappe.generate_hash(length=12)
+		twin.owner, twin.modified_by, twin.creation, twin.modified = event.owner, event.owner, event.creation, event.modified
 		twin.db_insert()
 	if stage.action == "remind":
 		recipients, text = _remind(task, stage)

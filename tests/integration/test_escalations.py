@@ -358,7 +358,7 @@ def test_the_sweep_runs_on_the_rq_queue(people):
 	)
 	assert out.returncode == 0, out.stderr
 	frappe.db.rollback()
-	assert [e.stage for e in ledger(task)] == ["remind"]
+	assert [e.stage for e in ledger(task)] == ["remind"], out.stdout + out.stderr
 
 
 def test_the_idle_sweep_is_an_index_seek():

@@ -237,6 +237,57 @@ def test_escalation_may_name_several_recipients():
 	assert rule.escalation == escalation
 
 
+# ------------------------------------------------------------------------------ teams and strategies
+@pytest.mark.parametrize(
+	("written", "target"),
+	[
+		("team:Paralegals", "team:Paralegals"),
+		("  team:  Paralegals ", "team:Paralegals"),
+		("team:A Team", "team:A Team"),
+	],
+)
+def test_assign_to_a_whole_team(written, target):
+	assign = require_rule(rule_with(actions=[{"assign": written}])).actions[0]
+	create = require_rule(rule_with(actions=[{"createTask": "X", "assignTo": written}])).actions[0]
+	assert assign.target == target
+	assert create.params["assignTo"] == target
+
+
+@pytest.mark.parametrize(
+	("strategy", "chain"),
+	[
+		("least_loaded", ("least_loaded",)),
+		("Round Robin", ("round_robin",)),
+		("role_slot > least_loaded", ("role_slot", "least_loaded")),
+		(["language", "roundRobin"], ("language", "round_robin")),
+		('["case_type", "least_loaded"]', ("case_type", "least_loaded")),
+		("hybrid", ("case_type", "priority_override", "role_slot", "least_loaded")),
+		("", ()),
+	],
+)
+def test_a_strategy_is_parsed_into_its_chain(strategy, chain):
+	for action in (
+		{"assign": "case.leadAttorney", "strategy": strategy},
+		{"createTask": "X", "strategy": strategy},
+	):
+		assert require_rule(rule_with(actions=[action])).actions[0].params["strategy"] == chain
+
+
+def test_without_a_strategy_the_action_has_none():
+	assert "strategy" not in require_rule(rule_with()).actions[0].params
+
+
+def test_team_strategy_and_team_assignments_round_trip(guide_rule):
+	actions = [
+		{"assign": "team:Paralegals", "strategy": "round_robin"},
+		{"assign": "case.primaryParalegal", "team": "Paralegals", "strategy": ["language", "least_loaded"]},
+		{"createTask": "Attorney Review", "assignTo": "team:Attorneys", "strategy": "hybrid"},
+	]
+	rule = require_rule(rule_with(actions=actions))
+	assert export(rule)["actions"] == actions
+	assert require_rule(export(rule)) == rule
+
+
 # -------------------------------------------------------------------------------------- problems
 # (input, exact problem lines). Together these produce every code the engine itself can emit.
 PROBLEM_CASES = [
@@ -432,6 +483,54 @@ PROBLEM_CASES = [
 	(
 		rule_with(actions=[{"notify": "case.leadAttorney", "method": {"email": True}}]),
 		["actions[0].method: unknown method '{'email': True}'"],
+	),
+	(
+		rule_with(actions=[{"assign": "case.leadAttorney", "strategy": "round_robn"}]),
+		["actions[0].strategy: unknown strategy 'round_robn'; did you mean 'round_robin'?"],
+	),
+	(
+		rule_with(actions=[{"createTask": "X", "strategy": "role_slot > leastLoadd"}]),
+		["actions[0].strategy: unknown strategy 'leastLoadd'; did you mean 'least_loaded'?"],
+	),
+	(
+		rule_with(actions=[{"assign": "team:Paralegals", "strategy": ["language", "lest_loaded", "magic"]}]),
+		[
+			"actions[0].strategy: unknown strategy 'lest_loaded'; did you mean 'least_loaded'?",
+			"actions[0].strategy: unknown strategy 'magic'",
+		],
+	),
+	(
+		rule_with(actions=[{"assign": "case.leadAttorney", "strategy": ["language", 3, " "]}]),
+		["actions[0].strategy: unknown strategy '3'", "actions[0].strategy: unknown strategy ' '"],
+	),
+	(
+		rule_with(actions=[{"assign": "case.leadAttorney", "strategy": 5}]),
+		["actions[0].strategy: unknown strategy '5'"],
+	),
+	(
+		rule_with(actions=[{"assign": "case.leadAttorney", "strategy": True}]),
+		["actions[0].strategy: unknown strategy 'True'"],
+	),
+	(
+		rule_with(actions=[{"assign": "case.leadAttorney", "strategy": "[not json"}]),
+		["actions[0].strategy: unknown strategy '[not json'"],
+	),
+	(
+		rule_with(actions=[{"notify": "case.leadAttorney", "strategy": "round_robin"}]),
+		["actions[0].strategy: unknown key 'strategy'"],
+	),
+	(rule_with(actions=[{"assign": "case.leadAttorney", "team": ""}]), ["actions[0].team: must be text"]),
+	(rule_with(actions=[{"createTask": "X", "team": "  "}]), ["actions[0].team: must be text"]),
+	(rule_with(actions=[{"assign": "case.leadAttorney", "team": 5}]), ["actions[0].team: must be text"]),
+	(
+		rule_with(actions=[{"notify": "case.leadAttorney", "team": "Paralegals"}]),
+		["actions[0].team: unknown key 'team'"],  # notifications go to people, not pools,
+	),
+	(rule_with(actions=[{"assign": "team:"}]), ["actions[0].assign: must be text"]),
+	(rule_with(actions=[{"createTask": "X", "assignTo": "team: "}]), ["actions[0].assignTo: must be text"]),
+	(
+		rule_with(actions=[{"notify": "team:Paralegals"}]),
+		["actions[0].notify: unknown recipient 'team:Paralegals'; did you mean 'case.primaryParalegal'?"],
 	),
 ]
 

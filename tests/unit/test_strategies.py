@@ -206,6 +206,14 @@ def test_parse_chain_returns_unknown_names_as_written():
 	assert parse_chain('{"a": 1}') == ((), ['{"a": 1}'])
 
 
+@pytest.mark.parametrize(
+	("value", "unknown"), [(5, ["5"]), (2.5, ["2.5"]), (True, ["True"]), (False, ["False"])]
+)
+def test_parse_chain_of_a_single_non_text_value_names_it_instead_of_failing(value, unknown):
+	# a rule's "strategy": 5 is a mistake to report, not a TypeError out of the rule validator
+	assert parse_chain(value) == ((), unknown)
+
+
 # ================================================================================== role_slot
 CASE_TEAM = (
 	para("ana@x", capacity_tasks=8, open_tasks=2),
