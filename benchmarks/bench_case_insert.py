@@ -35,11 +35,12 @@ What is measured
 Site state
 	The script never creates sites. Run it against a dedicated site made with
 	``bash /work/main/scripts/new-site.sh legist-bench.localhost``. It creates, idempotently: three users
-	(Legist Paralegal / Attorney / Manager), two Case Types, the Routing Rules (imported, disabled, with
-	``legist_routing.services.rules.import_rules``) and the Assignment Rules (created disabled). At the end
-	it deletes the rules, the Assignment Rules, the benchmark's Cases and what they produced (Case Tasks,
-	ToDos, Routing Logs, Notification Logs, comments, versions, queued e-mails and background jobs); users
-	and Case Types stay for the next run. ``--keep-cases`` keeps the Cases and their records.
+	(Legist Paralegal / Attorney / Manager), the Case Type "Bench Petition", the Routing Rules (imported
+	disabled with ``legist_routing.services.rules.import_rules``) and the Assignment Rules (created
+	disabled). At the end it deletes the rules, the Assignment Rules, the benchmark's Cases and what they
+	produced (Case Tasks, ToDos, Routing Logs, Notification Logs, comments, versions, queued e-mails and
+	notification jobs still queued); the users and the Case Type stay for the next run. ``--keep-cases``
+	keeps the Cases and their records.
 
 Run (from the bench's sites folder, with the bench's Python)::
 
@@ -78,7 +79,6 @@ RESULTS = HERE / "results"
 PREFIX = "bench-"
 LIKE = PREFIX + "%"
 CASE_TYPE = "Bench Petition"
-OTHER_CASE_TYPE = "Bench Other Petition"
 USERS = {
 	"paralegal": ("bench.paralegal@example.com", "Bench Paralegal", "Legist Paralegal"),
 	"attorney": ("bench.attorney@example.com", "Bench Attorney", "Legist Attorney"),
@@ -219,11 +219,10 @@ def ensure_fixtures():
 			user.save(ignore_permissions=True)
 		if role not in frappe.get_roles(email):
 			user.add_roles(role)
-	for name in (CASE_TYPE, OTHER_CASE_TYPE):
-		if not frappe.db.exists("Case Type", name):
-			frappe.get_doc(
-				{"doctype": "Case Type", "case_type_name": name, "practice_group": "Employment"}
-			).insert(ignore_permissions=True)
+	if not frappe.db.exists("Case Type", CASE_TYPE):
+		frappe.get_doc(
+			{"doctype": "Case Type", "case_type_name": CASE_TYPE, "practice_group": "Employment"}
+		).insert(ignore_permissions=True)
 	settings = frappe.get_single("Routing Settings")
 	if not settings.routing_enabled:
 		sys.exit("Routing Settings: routing is disabled on this site; enable it first.")
@@ -312,8 +311,8 @@ def set_enabled_assignment_rules(names: list[str]):
 
 
 def activate(scenario: Scenario, full_clear: bool = False):
-	"""Enable exactly the scenario's rules. The caches that depend on them are cleared by the two calls
-	above (rules stamp, Assignment Rule maps and documents); ``full_clear`` also drops all of Frappe's."""
+	"""Enable exactly the scenario's rules; the set_enabled_* helpers clear the caches that depend on them
+	(rules stamp, Assignment Rule maps and documents). ``full_clear`` also drops all of Frappe's cache."""
 	set_enabled_rules(scenario.routing_rules)
 	set_enabled_assignment_rules(scenario.assignment_rules)
 	if full_clear:
@@ -512,7 +511,7 @@ def in_clause(column: str, names: list[str]) -> tuple[str, dict]:
 
 def delete_cases():
 	"""Delete the benchmark's Cases and every record their creation produced."""
-	cases = frappe.get_all("Case", filters={"case_type": ["in", [CASE_TYPE, OTHER_CASE_TYPE]]}, pluck="name")
+	cases = frappe.get_all("Case", filters={"case_type": CASE_TYPE}, pluck="name")
 	if not cases:
 		return 0
 	for chunk in chunks(cases, 500):
@@ -678,7 +677,7 @@ def context(args, import_seconds: float) -> str:
 			f"{args.warmup} warm-up inserts per round; inserting user {args.user}",
 			f"- Routing Settings: routing_enabled={settings.routing_enabled}, "
 			f"log_no_match={settings.log_no_match} (every insert writes a Routing Log when 1)",
-			f"- one-off rule import (not measured per insert): {import_seconds:.1f} s",
+			f"- rule import before measuring (not part of any number above): {import_seconds:.1f} s",
 		]
 	)
 
@@ -725,6 +724,7 @@ def parse_args(argv=None):
 	parser.add_argument("--cleanup-only", action="store_true", help="remove leftovers and exit")
 	args = parser.parse_args(argv)
 	args.rounds = max(1, min(args.rounds, args.n))
+	args.warmup = max(1, args.warmup)  # the last warm-up insert is the one checked
 	return args
 
 

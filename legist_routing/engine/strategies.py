@@ -257,7 +257,7 @@ def utilisation(member: Member, need: Need) -> tuple[float, str]:
 	if member.capacity_tasks > 0:
 		value = member.open_tasks / member.capacity_tasks
 		return value, f"{value:.0%} ({member.open_tasks}/{member.capacity_tasks} open tasks)"
-	return float(member.open_hours), f"{_num(member.open_hours)}h open, no capacity set"
+	return float(member.open_hours), f"{_num(member.open_hours)}h open ({member.open_tasks} tasks), no capacity set"
 
 
 # ------------------------------------------------------------------------------------------- check
@@ -452,13 +452,15 @@ def _round_robin(run: _Run, cursor: str | None) -> tuple[str | None, str]:
 
 
 def _least_loaded(run: _Run, cursor: str | None) -> tuple[str | None, str]:
-	ranked = sorted((utilisation(m, run.need)[0], m.user, m) for m in _eligible(run))
+	# Ties (for example nobody has estimated hours) go to whoever holds fewer open tasks, then by id.
+	ranked = sorted((utilisation(m, run.need)[0], m.open_tasks, m.user, m) for m in _eligible(run))
 	if not ranked:
 		return None, "least loaded: nobody eligible"
-	_, user, member = ranked[0]
+	_, _tasks, user, member = ranked[0]
 	clause = f"least loaded: chose {user} at {utilisation(member, run.need)[1]}"
 	if len(ranked) > 1:
-		clause += f"; next {ranked[1][1]} at {utilisation(ranked[1][2], run.need)[1]}"
+		runner = ranked[1][3]
+		clause += f"; next {runner.user} at {utilisation(runner, run.need)[1]}"
 	return user, clause
 
 

@@ -412,7 +412,7 @@ def test_least_loaded_by_tasks_then_raw_hours():
 	assert c.user == "luis@x"
 	assert (
 		c.reason
-		== "least loaded: chose luis@x at 3h open, no capacity set; next ana@x at 9h open, no capacity set"
+		== "least loaded: chose luis@x at 3h open (0 tasks), no capacity set; next ana@x at 9h open (0 tasks), no capacity set"
 	)
 
 
@@ -420,7 +420,7 @@ def test_least_loaded_ties_by_user_id():
 	pool = (para("zoe@x", open_hours=2), para("bob@x", open_hours=2), para("kim@x", open_hours=2))
 	assert choose(pool, Need(), ["least_loaded"], TODAY).user == "bob@x"
 	c = choose((para("solo@x"),), Need(), ["least_loaded"], TODAY)
-	assert c.reason == "least loaded: chose solo@x at 0h open, no capacity set"
+	assert c.reason == "least loaded: chose solo@x at 0h open (0 tasks), no capacity set"
 
 
 def test_utilisation_values():
@@ -842,3 +842,15 @@ def test_property_round_robin_is_even(users, rounds):
 		cursor = c.cursor
 	spread = [counts[u] for u in users]
 	assert max(spread) - min(spread) <= 1
+
+
+def test_least_loaded_without_hours_prefers_fewer_open_tasks():
+	# Nobody has estimated hours (so utilisation ties at 0h): the one holding fewer tasks wins, not the
+	# first user id.
+	busy = Member(user="aaa@x", team="T", role="Paralegal", open_tasks=3)
+	idle = Member(user="zzz@x", team="T", role="Paralegal", open_tasks=0)
+	c = choose([busy, idle], Need(), ("least_loaded",), TODAY)
+	assert c.user == "zzz@x"
+	assert c.reason == (
+		"least loaded: chose zzz@x at 0h open (0 tasks), no capacity set; next aaa@x at 0h open (3 tasks), no capacity set"
+	)
