@@ -1,7 +1,9 @@
 app_name = "legist_routing"
 app_title = "Legist Routing"
 app_publisher = "legist_routing developers"
-app_description = "Routes immigration case work between paralegals and attorneys, with SLAs, escalations and an audit trail"
+app_description = (
+	"Routes immigration case work between paralegals and attorneys, with SLAs, escalations and an audit trail"
+)
 app_email = "dev@legist-routing.invalid"
 app_license = "MIT"
 

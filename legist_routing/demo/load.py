@@ -55,11 +55,15 @@ def run():
 	settings.save()
 	rules.import_rules((Path(__file__).parent / "rules.json").read_text())
 	if not frappe.db.exists("Case", {"case_title": "Rosa Diaz — Adjustment of Status"}):
-		rosa = _case("Rosa Diaz — Adjustment of Status", "Adjustment of Status", "Rosa Diaz", "es", "ana@firm.example")
+		rosa = _case(
+			"Rosa Diaz — Adjustment of Status", "Adjustment of Status", "Rosa Diaz", "es", "ana@firm.example"
+		)
 		_notice(rosa, "RFE", "IOE0912345678", 84)
 		wang = _case("Li Wang — H-1B", "H-1B", "Li Wang", "en", "luis@firm.example")
 		_notice(wang, "RFE", "WAC2290123456", 84)
-		perez = _case("Jorge Perez — Naturalization", "Naturalization", "Jorge Perez", "es", "luis@firm.example")
+		perez = _case(
+			"Jorge Perez — Naturalization", "Naturalization", "Jorge Perez", "es", "luis@firm.example"
+		)
 		_notice(perez, "Biometrics Appointment", "IOE0998765432", None)
 	frappe.db.commit()  # nosemgrep: a bench execute command owns its transaction
 	print("Demo data ready. Log in as Administrator or olga@firm.example (password " + PASSWORD + ").")

@@ -222,10 +222,15 @@ def _shorthand_leaf(path, value, trigger, where):
 	if isinstance(value, dict):
 		if len(value) != 1:
 			return None, [Problem(where, "not_an_object")]
-		(op, operand), = value.items()
+		((op, operand),) = value.items()
 		if OPERATORS.get(op) == "changed":
 			operand = operand if isinstance(operand, dict) else {}
-			spec = {"fact": path, "op": op, "from": operand.get("from", _MISSING), "to": operand.get("to", _MISSING)}
+			spec = {
+				"fact": path,
+				"op": op,
+				"from": operand.get("from", _MISSING),
+				"to": operand.get("to", _MISSING),
+			}
 			spec = {k: v for k, v in spec.items() if v is not _MISSING}
 			return _explicit_leaf(spec, trigger, where, fact_where=where)
 		return _explicit_leaf({"fact": path, "op": op, "value": operand}, trigger, where, fact_where=where)
@@ -258,12 +263,18 @@ def _explicit_leaf(spec: dict, trigger, where, fact_where=None):
 				try:
 					kw["changed_" + side] = _norm(spec[side], fact.type)
 				except (TypeError, ValueError):
-					problems.append(Problem(f"{where}.{side}", "bad_value", {"value": spec[side], "type": fact.type}))
+					problems.append(
+						Problem(f"{where}.{side}", "bad_value", {"value": spec[side], "type": fact.type})
+					)
 		if problems:
 			return None, problems
 		return Leaf(fact, op, None, dict(spec), **kw), []
 	if op in _ORDERED_OPS and fact.type not in F.ORDERED:
-		return None, [Problem(where, "operator_needs_order", {"op": written_op, "path": fact.written, "type": fact.type})]
+		return None, [
+			Problem(
+				where, "operator_needs_order", {"op": written_op, "path": fact.written, "type": fact.type}
+			)
+		]
 	if op in _LIST_OPS and not isinstance(raw, list):
 		return None, [Problem(where, "operator_needs_list", {"op": written_op})]
 	try:

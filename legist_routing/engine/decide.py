@@ -168,7 +168,12 @@ class RuleSet:
 					for r in bucket[: self.NAMED_PRUNED]
 				][: self.NAMED_PRUNED]
 				pruned.append(
-					{"fact": path, "actual": C.jsonable(facts.get(path)), "rules": skipped, "set_aside": named}
+					{
+						"fact": path,
+						"actual": C.jsonable(facts.get(path)),
+						"rules": skipped,
+						"set_aside": named,
+					}
 				)
 		found.sort(key=lambda r: (-r.priority, self._order[r.name]))
 		return found, pruned
@@ -201,7 +206,9 @@ def _as_datetime(value) -> dt.datetime | None:
 
 def response_deadline(facts: Mapping) -> dt.date | None:
 	"""The external deadline the work protects: the notice's response date, else the case's nearest one."""
-	return _as_date(facts.get("document.response_due_date")) or _as_date(facts.get("case.next_uscis_deadline"))
+	return _as_date(facts.get("document.response_due_date")) or _as_date(
+		facts.get("case.next_uscis_deadline")
+	)
 
 
 def _resolve(source: str, facts: Mapping) -> str | None:
@@ -223,7 +230,9 @@ def _default_title(event: Event, facts: Mapping) -> tuple:
 	return ("case_intake", facts.get("case.case_title") or facts.get("case.name") or "")
 
 
-def _due(params: Mapping, template: Template | None, facts: Mapping, ctx: Context, notes: list) -> dt.datetime | None:
+def _due(
+	params: Mapping, template: Template | None, facts: Mapping, ctx: Context, notes: list
+) -> dt.datetime | None:
 	before = params.get("dueDaysBeforeDeadline")
 	if before is None and template and template.due_anchor == "Response Deadline":
 		before = template.due_offset_days
@@ -249,7 +258,9 @@ def _task_intent(rule: Rule, action, event: Event, facts: Mapping, ctx: Context,
 	if params.get("templateId"):
 		template = ctx.templates.get(params["templateId"])
 		if template is None:
-			return Unresolved(key, rule.name, action.index, "unknown_template", {"value": params["templateId"]})
+			return Unresolved(
+				key, rule.name, action.index, "unknown_template", {"value": params["templateId"]}
+			)
 	elif action.kind == "create_task":
 		template = ctx.templates.get(action.target)
 	if action.kind == "assign":
@@ -302,10 +313,13 @@ def _task_intent(rule: Rule, action, event: Event, facts: Mapping, ctx: Context,
 		checklist=template.checklist if template else (),
 		estimated_hours=template.estimated_hours if template else 0,
 		priority=(params["_raw"].get("priority") or facts.get("case.priority") or "Standard").title(),
-		notice=facts.get("document.name") if event.trigger in ("document.received", "portal.upload") else None,
+		notice=facts.get("document.name")
+		if event.trigger in ("document.received", "portal.upload")
+		else None,
 		escalation=rule.escalation,
 		team=team,
-		strategy=params.get("strategy") or (("role_slot", "least_loaded") if preferred else ("least_loaded",)),
+		strategy=params.get("strategy")
+		or (("role_slot", "least_loaded") if preferred else ("least_loaded",)),
 		preferred=preferred,
 		exclude=exclude,
 		case_type=facts.get("case.case_type"),
@@ -419,11 +433,11 @@ def explain_failure(entry: dict) -> str:
 
 
 __all__ = [
-	"F",
 	"Context",
 	"CreateTask",
 	"Decision",
 	"Event",
+	"F",
 	"Notify",
 	"RuleSet",
 	"Template",

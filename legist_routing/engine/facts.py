@@ -143,15 +143,20 @@ def check_fact(path, where: str, trigger: str | None) -> tuple[FactRef | None, l
 		roots = sorted({p.split(".")[0] for p in FACTS})
 		if root not in roots or not rest:
 			return None, [
-				Problem(where, "unknown_fact_root", {"path": path, "roots": ", ".join(r + "." for r in roots)})
+				Problem(
+					where, "unknown_fact_root", {"path": path, "roots": ", ".join(r + "." for r in roots)}
+				)
 			]
 		fields = [p.split(".", 1)[1] for p in FACTS if p.startswith(root + ".")]
 		fields += [a.split(".", 1)[1] for a in ALIASES if a.startswith(root + ".")]
 		return None, [Problem(where, "unknown_field", {"field": rest, "hint": hint(rest, fields)})]
 	if trigger in TRIGGERS and found.split(".")[0] not in TRIGGERS[trigger]:
 		roots = ", ".join(r + "." for r in TRIGGERS[trigger])
-		return None, [Problem(where, "fact_not_available", {"path": path, "trigger": trigger, "roots": roots})]
+		return None, [
+			Problem(where, "fact_not_available", {"path": path, "trigger": trigger, "roots": roots})
+		]
 	return FactRef(found, path, FACTS[found]), []
+
 
 # A Task Template's "Default Assignee" names one of these slots.
 ROLE_SLOTS: dict[str, str] = {

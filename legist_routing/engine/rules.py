@@ -2,12 +2,21 @@
 
 A rule as the practice guide writes it::
 
-	{"ruleName": "RFE_Adjustment_Assign", "trigger": "document.received",
-	 "conditions": {"document.type": "RFE", "case.type": "Adjustment of Status", "case.priority": "standard"},
-	 "actions": [{"assign": "case.primaryParalegal", "dueInDays": 3},
-	             {"notify": "case.leadAttorney", "method": "inApp", "notifyWithinHours": 2},
-	             {"createTask": "Draft RFE Response", "templateId": "rfe_response_template"}],
-	 "escalation": {"ifNotAcknowledgedHours": 24, "escalateTo": "operations.manager"}}
+        {
+            "ruleName": "RFE_Adjustment_Assign",
+            "trigger": "document.received",
+            "conditions": {
+                "document.type": "RFE",
+                "case.type": "Adjustment of Status",
+                "case.priority": "standard",
+            },
+            "actions": [
+                {"assign": "case.primaryParalegal", "dueInDays": 3},
+                {"notify": "case.leadAttorney", "method": "inApp", "notifyWithinHours": 2},
+                {"createTask": "Draft RFE Response", "templateId": "rfe_response_template"},
+            ],
+            "escalation": {"ifNotAcknowledgedHours": 24, "escalateTo": "operations.manager"},
+        }
 """
 
 from __future__ import annotations
@@ -130,15 +139,24 @@ def _parse_action(raw, index: int, trigger, templates) -> tuple[Action | None, l
 		if not kinds:
 			for key in raw:
 				if key not in {k for keys in ACTION_KEYS.values() for k in keys}:
-					problems.append(Problem(f"{where}.{key}", "unknown_action", {"key": key, "hint": hint(key, ACTION_KINDS)}))
+					problems.append(
+						Problem(
+							f"{where}.{key}", "unknown_action", {"key": key, "hint": hint(key, ACTION_KINDS)}
+						)
+					)
 		kinds_text = ", ".join(f"'{k}'" for k in ACTION_KINDS)
-		return None, [*problems, Problem(where, "action_kind", {"kinds": kinds_text, "found": ", ".join(kinds) or "none"})]
+		return None, [
+			*problems,
+			Problem(where, "action_kind", {"kinds": kinds_text, "found": ", ".join(kinds) or "none"}),
+		]
 	written = kinds[0]
 	kind = ACTION_KINDS[written]
 	problems: list[Problem] = []
 	for key in raw:
 		if key not in ACTION_KEYS[kind]:
-			problems.append(Problem(f"{where}.{key}", "unknown_key", {"key": key, "hint": hint(key, ACTION_KEYS[kind])}))
+			problems.append(
+				Problem(f"{where}.{key}", "unknown_key", {"key": key, "hint": hint(key, ACTION_KEYS[kind])})
+			)
 	params: dict = {"_raw": raw}
 	for key in NUMERIC_KEYS:
 		if key in raw:
@@ -152,7 +170,9 @@ def _parse_action(raw, index: int, trigger, templates) -> tuple[Action | None, l
 		recipients = raw["notify"] if isinstance(raw["notify"], list) else [raw["notify"]]
 		resolved = []
 		for i, r in enumerate(recipients):
-			path, found = _recipient(r, f"{where}.notify" + (f"[{i}]" if isinstance(raw["notify"], list) else ""), trigger)
+			path, found = _recipient(
+				r, f"{where}.notify" + (f"[{i}]" if isinstance(raw["notify"], list) else ""), trigger
+			)
 			problems += found
 			resolved.append(path)
 		target = tuple(resolved)
@@ -161,7 +181,9 @@ def _parse_action(raw, index: int, trigger, templates) -> tuple[Action | None, l
 		channels: list[str] = []
 		for m in methods:
 			if not isinstance(m, str) or m not in METHODS:
-				problems.append(Problem(f"{where}.method", "unknown_method", {"value": m, "hint": hint(str(m), METHODS)}))
+				problems.append(
+					Problem(f"{where}.method", "unknown_method", {"value": m, "hint": hint(str(m), METHODS)})
+				)
 			else:
 				channels += [c for c in METHODS[m] if c not in channels]
 		params["channels"] = tuple(channels)
@@ -179,7 +201,11 @@ def _parse_action(raw, index: int, trigger, templates) -> tuple[Action | None, l
 			chain, unknown = parse_chain(raw["strategy"])
 			for name in unknown:
 				problems.append(
-					Problem(f"{where}.strategy", "unknown_strategy", {"value": name, "hint": hint(str(name), STRATEGIES)})
+					Problem(
+						f"{where}.strategy",
+						"unknown_strategy",
+						{"value": name, "hint": hint(str(name), STRATEGIES)},
+					)
 				)
 			params["strategy"] = chain
 	if "templateId" in raw:
@@ -191,7 +217,9 @@ def _parse_action(raw, index: int, trigger, templates) -> tuple[Action | None, l
 		params["templateId"] = template  # decide() looks the template up by it
 	if "priority" in raw and str(raw["priority"]).lower() not in PRIORITIES:
 		problems.append(
-			Problem(f"{where}.priority", "bad_value", {"value": raw["priority"], "type": "/".join(PRIORITIES)})
+			Problem(
+				f"{where}.priority", "bad_value", {"value": raw["priority"], "type": "/".join(PRIORITIES)}
+			)
 		)
 	for key in ("task", "subject", "message"):
 		if key in raw and not isinstance(raw[key], str):
@@ -238,7 +266,11 @@ def parse_rule(data, templates: set | None = None) -> tuple[Rule | None, list[Pr
 		if not trigger:
 			problems.append(Problem("trigger", "required"))
 		else:
-			problems.append(Problem("trigger", "unknown_trigger", {"value": trigger, "hint": hint(str(trigger), F.TRIGGERS)}))
+			problems.append(
+				Problem(
+					"trigger", "unknown_trigger", {"value": trigger, "hint": hint(str(trigger), F.TRIGGERS)}
+				)
+			)
 		trigger = None
 	tree, found = C.parse(data.get("conditions"), trigger)
 	problems += found

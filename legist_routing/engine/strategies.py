@@ -257,7 +257,9 @@ def utilisation(member: Member, need: Need) -> tuple[float, str]:
 	if member.capacity_tasks > 0:
 		value = member.open_tasks / member.capacity_tasks
 		return value, f"{value:.0%} ({member.open_tasks}/{member.capacity_tasks} open tasks)"
-	return float(member.open_hours), f"{_num(member.open_hours)}h open ({member.open_tasks} tasks), no capacity set"
+	return float(
+		member.open_hours
+	), f"{_num(member.open_hours)}h open ({member.open_tasks} tasks), no capacity set"
 
 
 # ------------------------------------------------------------------------------------------- check

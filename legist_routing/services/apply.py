@@ -19,14 +19,22 @@ def intent_dict(intent) -> dict:
 def apply(decision: Decision, event: Event) -> list[dict]:
 	keys = [i.key for i in decision.intents if isinstance(i, CreateTask | Notify)]
 	existing = (
-		set(frappe.get_all("Case Task", filters={"routing_key": ["in", keys]}, pluck="routing_key")) if keys else set()
+		set(frappe.get_all("Case Task", filters={"routing_key": ["in", keys]}, pluck="routing_key"))
+		if keys
+		else set()
 	)
 	results = []
 	for intent in decision.intents:
 		action = int(intent.key.rsplit("|", 1)[1])
 		base = {"key": intent.key, "rule": intent.rule, "action": action}
 		if isinstance(intent, Unresolved):
-			results.append({**base, "status": "unresolved", "message": messages.unresolved_text(intent.code, intent.params)})
+			results.append(
+				{
+					**base,
+					"status": "unresolved",
+					"message": messages.unresolved_text(intent.code, intent.params),
+				}
+			)
 		elif intent.key in existing:
 			results.append({**base, "status": "duplicate"})
 		elif isinstance(intent, CreateTask):
@@ -136,7 +144,9 @@ def notify(intent: Notify, event: Event) -> dict:
 		)
 	emailed = None
 	if "email" in intent.channels:
-		emailed = mail.send(list(intent.recipients), subject, intent.message or subject, document_type, document_name)
+		emailed = mail.send(
+			list(intent.recipients), subject, intent.message or subject, document_type, document_name
+		)
 	result = {"status": "notified", "recipients": list(intent.recipients), "channels": list(intent.channels)}
 	if emailed is False:
 		result["email"] = "not queued: the site has no outgoing Email Account"

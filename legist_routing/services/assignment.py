@@ -35,7 +35,9 @@ def validate_team(doc):
 	_chain, unknown = S.parse_chain(doc.default_strategy or "")
 	if unknown:
 		frappe.throw(
-			_("Default Strategy: unknown strategy {0}; use {1}.").format(", ".join(unknown), ", ".join(S.STRATEGIES))
+			_("Default Strategy: unknown strategy {0}; use {1}.").format(
+				", ".join(unknown), ", ".join(S.STRATEGIES)
+			)
 		)
 
 
@@ -126,7 +128,9 @@ def members(team: str | None = None, users=None, today: dt.date | None = None) -
 def team_of(user: str | None) -> str | None:
 	if not user:
 		return None
-	return frappe.db.get_value("Routing Team Member", {"user": user, "parenttype": "Routing Team", "active": 1}, "parent")
+	return frappe.db.get_value(
+		"Routing Team Member", {"user": user, "parenttype": "Routing Team", "active": 1}, "parent"
+	)
 
 
 def team_lead_of(user: str | None) -> str | None:
@@ -273,5 +277,7 @@ def manual_reassign(name: str, user: str, reason: str, note: str = ""):
 	if task.assigned_to == user:
 		frappe.throw(_("Task {0} is already assigned to {1}.").format(name, user))
 	if task.prepared_by and task.prepared_by == user:
-		frappe.throw(_("{0} prepared the work this task reviews; choose someone else (four eyes).").format(user))
+		frappe.throw(
+			_("{0} prepared the work this task reviews; choose someone else (four eyes).").format(user)
+		)
 	return reassign(task, user, reason, note)

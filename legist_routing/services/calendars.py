@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import frappe
@@ -26,7 +27,9 @@ def validate_calendar(doc):
 		ZoneInfo(doc.time_zone)
 	except (ZoneInfoNotFoundError, ValueError):
 		frappe.throw(
-			_("Time Zone: '{0}' is not a time zone name; use one such as America/New_York.").format(doc.time_zone)
+			_("Time Zone: '{0}' is not a time zone name; use one such as America/New_York.").format(
+				doc.time_zone
+			)
 		)
 	_validate_hours(doc)
 
@@ -37,12 +40,14 @@ def _validate_hours(doc):
 		opens, closes = get_time(row.opens), get_time(row.closes)
 		if closes <= opens:
 			frappe.throw(
-				_("Working Hours row {0}: closes ({1}) must be after opens ({2}).").format(row.idx, row.closes, row.opens)
+				_("Working Hours row {0}: closes ({1}) must be after opens ({2}).").format(
+					row.idx, row.closes, row.opens
+				)
 			)
 		by_day.setdefault(row.weekday, []).append((opens, closes, row.idx))
 	for day, windows in by_day.items():
 		windows.sort()
-		for (_o1, c1, _i1), (o2, _c2, i2) in zip(windows, windows[1:], strict=False):
+		for (_o1, c1, _i1), (o2, _c2, i2) in itertools.pairwise(windows):
 			if o2 < c1:
 				frappe.throw(_("Working Hours row {0}: overlaps another window on {1}.").format(i2, _(day)))
 
@@ -66,7 +71,9 @@ def get_calendar(name: str | None = None) -> C.BusinessCalendar:
 		doc = frappe.get_doc("Business Calendar", name)
 		hours: dict[int, list] = {}
 		for row in doc.hours:
-			hours.setdefault(WEEKDAYS.index(row.weekday), []).append((get_time(row.opens), get_time(row.closes)))
+			hours.setdefault(WEEKDAYS.index(row.weekday), []).append(
+				(get_time(row.opens), get_time(row.closes))
+			)
 		_cache[key] = C.make_calendar(
 			time_zone=doc.time_zone or get_system_timezone(),
 			hours={day: tuple(sorted(w)) for day, w in hours.items()},

@@ -31,14 +31,19 @@ def sweep(today=None) -> list[str]:
 	)
 	if not notices:
 		return []
-	cases = {c.name: c for c in frappe.get_all("Case", filters={"name": ["in", {n.case for n in notices}]}, fields=["*"])}
+	cases = {
+		c.name: c
+		for c in frappe.get_all("Case", filters={"name": ["in", {n.case for n in notices}]}, fields=["*"])
+	}
 	fired = []
 	for notice in notices:
 		deadline = getdate(notice.response_due_date)
 		pending = [
 			d
 			for d in D.crossed_thresholds(deadline, today, steps)
-			if not frappe.db.exists("Routing Log", {"event_key": f"deadline.approaching:{notice.name}:{deadline}:{d}"})
+			if not frappe.db.exists(
+				"Routing Log", {"event_key": f"deadline.approaching:{notice.name}:{deadline}:{d}"}
+			)
 		]
 		# After an outage only the most urgent threshold fires; the earlier ones are recorded as passed.
 		for days in pending[:-1]:

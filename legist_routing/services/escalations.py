@@ -70,7 +70,9 @@ def validate_policy(doc):
 	keys = set()
 	for row in doc.stages:
 		if row.stage_key in keys:
-			frappe.throw(_("Stages row {0}: the stage name {1} is used twice.").format(row.idx, row.stage_key))
+			frappe.throw(
+				_("Stages row {0}: the stage name {1} is used twice.").format(row.idx, row.stage_key)
+			)
 		keys.add(row.stage_key)
 		if row.action in ("Reassign", "Escalate") and not row.target:
 			frappe.throw(_("Stages row {0}: {1} needs a target in To.").format(row.idx, _(row.action)))
@@ -213,7 +215,9 @@ def process_task(name: str, now=None) -> int:
 		done.update(step.ledger_keys)
 		task.reload()
 	task.next_escalation_at = next_at(task)
-	frappe.db.set_value("Case Task", name, "next_escalation_at", task.next_escalation_at, update_modified=False)
+	frappe.db.set_value(
+		"Case Task", name, "next_escalation_at", task.next_escalation_at, update_modified=False
+	)
 	return len(steps)
 
 
@@ -252,7 +256,12 @@ def _run(task, stage: E.Stage, step: E.Step, now, cal):
 			}
 		)
 		twin.name = frappe.generate_hash(length=12)
-		twin.owner, twin.modified_by, twin.creation, twin.modified = event.owner, event.owner, event.creation, event.modified
+		twin.owner, twin.modified_by, twin.creation, twin.modified = (
+			event.owner,
+			event.owner,
+			event.creation,
+			event.modified,
+		)
 		twin.db_insert()
 	if stage.action == "remind":
 		recipients, text = _remind(task, stage)
@@ -261,7 +270,10 @@ def _run(task, stage: E.Stage, step: E.Step, now, cal):
 	else:
 		recipients, text = _escalate(task, stage)
 	frappe.db.set_value(
-		"Escalation Event", event.name, {"recipients": ", ".join(recipients), "detail": text}, update_modified=False
+		"Escalation Event",
+		event.name,
+		{"recipients": ", ".join(recipients), "detail": text},
+		update_modified=False,
 	)
 	task.add_comment("Info", text)
 	_log(task, stage, step, key, text)
@@ -340,7 +352,9 @@ def _remind(task, stage):
 	else:
 		subject = _("Reminder: {0} is due {1}").format(task.title, frappe.utils.format_datetime(task.due))
 	_notify(task, users, subject, subject, stage.channels)
-	return users, _("Escalation {0}: reminded {1}.").format(stage.key, ", ".join(users) or _("nobody (no assignee)"))
+	return users, _("Escalation {0}: reminded {1}.").format(
+		stage.key, ", ".join(users) or _("nobody (no assignee)")
+	)
 
 
 def _reassign(task, stage, now):
@@ -364,18 +378,20 @@ def _reassign(task, stage, now):
 
 def _escalate(task, stage):
 	users = resolve_targets(task, stage.target)
-	outstanding = [
-		row.item for row in task.get("checklist", []) if not row.done and row.required
-	]
+	outstanding = [row.item for row in task.get("checklist", []) if not row.done and row.required]
 	case_title = frappe.db.get_value("Case", task.case, "case_title")
-	lines = E.summary_lines(task.title, case_title, task.assigned_to, task.due, task.hard_deadline, outstanding)
+	lines = E.summary_lines(
+		task.title, case_title, task.assigned_to, task.due, task.hard_deadline, outstanding
+	)
 	subject = _("Escalation: {0} on {1}").format(task.title, case_title)
 	body = "<br>".join(frappe.utils.escape_html(line) for line in lines)
 	_notify(task, users, subject, body, stage.channels)
 	frappe.db.set_value(
 		"Case Task", task.name, "escalation_level", (task.escalation_level or 0) + 1, update_modified=False
 	)
-	return users, _("Escalation {0}: escalated to {1}. {2}").format(stage.key, ", ".join(users), " ".join(lines))
+	return users, _("Escalation {0}: escalated to {1}. {2}").format(
+		stage.key, ", ".join(users), " ".join(lines)
+	)
 
 
 def _log(task, stage, step, key, text):
@@ -388,6 +404,10 @@ def _log(task, stage, step, key, text):
 		reference_doctype="Case Task",
 		reference_name=task.name,
 		summary=text,
-		trace={"stage": stage.key, "at": str(step.at), "version": step.version, "collapsed": list(step.collapsed)},
+		trace={
+			"stage": stage.key,
+			"at": str(step.at),
+			"version": step.version,
+			"collapsed": list(step.collapsed),
+		},
 	)
-

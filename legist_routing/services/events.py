@@ -39,7 +39,17 @@ NOTICE_FIELDS = (
 	"response_due_date",
 	"appointment_at",
 )
-TASK_FIELDS = ("name", "title", "status", "kind", "template", "assigned_to", "secondary_owner", "priority", "escalation_level")
+TASK_FIELDS = (
+	"name",
+	"title",
+	"status",
+	"kind",
+	"template",
+	"assigned_to",
+	"secondary_owner",
+	"priority",
+	"escalation_level",
+)
 
 
 def case_facts(case) -> dict:
@@ -78,7 +88,12 @@ def on_case_update(doc, method=None):
 
 def notice_event_key(notice) -> str:
 	"""The same USCIS notice recorded twice (same case, type, receipt number and date) is one event."""
-	parts = (notice.case, notice.notice_type, (notice.receipt_number or "").upper(), str(notice.notice_date or ""))
+	parts = (
+		notice.case,
+		notice.notice_type,
+		(notice.receipt_number or "").upper(),
+		str(notice.notice_date or ""),
+	)
 	return "document.received:" + ":".join(parts)
 
 

@@ -108,7 +108,10 @@ TEMPLATES = (
 		24,
 		"Assignment",
 		1,
-		("File electronically or prepare courier instructions.", "Record the receipt notice when it arrives."),
+		(
+			"File electronically or prepare courier instructions.",
+			"Record the receipt notice when it arrives.",
+		),
 	),
 )
 
@@ -116,7 +119,9 @@ TEMPLATES = (
 def ensure_roles():
 	for role in ROLES:
 		if not frappe.db.exists("Role", role):
-			frappe.get_doc({"doctype": "Role", "role_name": role, "desk_access": 1}).insert(ignore_permissions=True)
+			frappe.get_doc({"doctype": "Role", "role_name": role, "desk_access": 1}).insert(
+				ignore_permissions=True
+			)
 
 
 def ensure_settings():
@@ -133,7 +138,9 @@ REVIEW_TEMPLATES = ("Attorney Review: RFE Response", "Attorney Sign-off")
 
 def ensure_templates():
 	for name, template_id, role, hours, ack, anchor, offset, checklist in TEMPLATES:
-		if frappe.db.exists("Task Template", name) or frappe.db.exists("Task Template", {"template_id": template_id}):
+		if frappe.db.exists("Task Template", name) or frappe.db.exists(
+			"Task Template", {"template_id": template_id}
+		):
 			continue
 		doc = frappe.get_doc(
 			{

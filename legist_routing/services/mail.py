@@ -5,7 +5,9 @@ from __future__ import annotations
 import frappe
 
 
-def send(recipients: list[str], subject: str, message: str, reference_doctype: str, reference_name: str) -> bool:
+def send(
+	recipients: list[str], subject: str, message: str, reference_doctype: str, reference_name: str
+) -> bool:
 	"""Queue an e-mail. Returns False (and says so in the log) when the site has no outgoing account."""
 	if not recipients:
 		return False

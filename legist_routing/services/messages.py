@@ -64,7 +64,7 @@ def problems_html(problems: list[Problem], heading: str) -> str:
 
 
 def task_title(code: tuple) -> str:
-	kind, value = (code + ("", ""))[:2]
+	kind, value = ((*code, "", ""))[:2]
 	if kind == "intake":
 		return _("{0} Intake").format(value)
 	if kind == "status":

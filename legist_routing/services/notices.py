@@ -63,7 +63,9 @@ def set_deadlines(notice):
 def validate_case(case):
 	if not case.receipt_numbers:
 		return
-	numbers = [clean_receipt(line) for line in case.receipt_numbers.replace(",", "\n").splitlines() if line.strip()]
+	numbers = [
+		clean_receipt(line) for line in case.receipt_numbers.replace(",", "\n").splitlines() if line.strip()
+	]
 	_throw(receipt_problems(numbers, "receipt_numbers"))
 	case.receipt_numbers = "\n".join(dict.fromkeys(numbers))
 

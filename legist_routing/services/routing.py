@@ -86,7 +86,9 @@ def _summary(decision: Decision, results: list[dict]) -> str:
 		else:
 			lines.append(f"{entry['rule']}: not matched ({explain_failure(entry)})")
 	for pruned in decision.trace.get("pruned", []):
-		lines.append(f"{pruned['rules']} rule(s) set aside: they need another {pruned['fact']} than {pruned['actual']!r}")
+		lines.append(
+			f"{pruned['rules']} rule(s) set aside: they need another {pruned['fact']} than {pruned['actual']!r}"
+		)
 	for r in results:
 		if r["status"] == "unresolved":
 			lines.append(f"{r['rule']} action {r['action']}: {r['message']}")

@@ -5,7 +5,9 @@ from __future__ import annotations
 import frappe
 
 
-def complete_setup(time_zone: str = "America/New_York", email: str = "admin@legist.localhost", password: str = "admin"):
+def complete_setup(
+	time_zone: str = "America/New_York", email: str = "admin@legist.localhost", password: str = "admin"
+):
 	if int(frappe.db.get_single_value("System Settings", "setup_complete") or 0):
 		frappe.db.set_single_value("System Settings", "time_zone", time_zone)
 	else:

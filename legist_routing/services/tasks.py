@@ -38,7 +38,9 @@ def acknowledge(name: str) -> dict:
 	managers = {"System Manager", "Legist Manager"}
 	if task.assigned_to and task.assigned_to != user and not managers.intersection(frappe.get_roles(user)):
 		frappe.throw(
-			_("Only {0}, to whom this task is assigned, or a manager can acknowledge it.").format(task.assigned_to),
+			_("Only {0}, to whom this task is assigned, or a manager can acknowledge it.").format(
+				task.assigned_to
+			),
 			frappe.PermissionError,
 		)
 	if task.status in CLOSED:

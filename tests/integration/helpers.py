@@ -77,11 +77,23 @@ def tasks_of(case) -> list:
 	return frappe.get_all(
 		"Case Task",
 		filters={"case": case.name},
-		fields=["name", "title", "assigned_to", "due", "ack_due", "hard_deadline", "template", "kind", "status"],
+		fields=[
+			"name",
+			"title",
+			"assigned_to",
+			"due",
+			"ack_due",
+			"hard_deadline",
+			"template",
+			"kind",
+			"status",
+		],
 		order_by="creation asc",
 	)
 
 
 def log_of(reference_name: str):
-	name = frappe.db.get_value("Routing Log", {"reference_name": reference_name}, "name", order_by="creation desc")
+	name = frappe.db.get_value(
+		"Routing Log", {"reference_name": reference_name}, "name", order_by="creation desc"
+	)
 	return frappe.get_doc("Routing Log", name) if name else None

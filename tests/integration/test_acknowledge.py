@@ -32,13 +32,20 @@ def test_task_status_change_routes(people):
 		{
 			"ruleName": "Draft_Ready_Review",
 			"trigger": "task.status_changed",
-			"conditions": {"task.status": {"changed": {"to": "Draft Ready"}}, "task.title": "Draft RFE Response"},
-			"actions": [{"createTask": "Attorney Review: RFE Response", "templateId": "rfe_attorney_review_template"}],
+			"conditions": {
+				"task.status": {"changed": {"to": "Draft Ready"}},
+				"task.title": "Draft RFE Response",
+			},
+			"actions": [
+				{"createTask": "Attorney Review: RFE Response", "templateId": "rfe_attorney_review_template"}
+			],
 		}
 	)
 	case = make_case(people)
 	make_notice(case)
-	draft = frappe.get_doc("Case Task", next(t.name for t in tasks_of(case) if t.title == "Draft RFE Response"))
+	draft = frappe.get_doc(
+		"Case Task", next(t.name for t in tasks_of(case) if t.title == "Draft RFE Response")
+	)
 	draft.status = "Draft Ready"
 	draft.save()
 	review = next(t for t in tasks_of(case) if t.title == "Attorney Review: RFE Response")

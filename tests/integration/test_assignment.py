@@ -46,12 +46,19 @@ def team(name: str, members: list[dict], lead: str | None = None, strategy: str 
 
 def away(who: str, days: int = 5):
 	return frappe.get_doc(
-		{"doctype": "Routing Absence", "user": who, "from_date": nowdate(), "to_date": add_days(nowdate(), days)}
+		{
+			"doctype": "Routing Absence",
+			"user": who,
+			"from_date": nowdate(),
+			"to_date": add_days(nowdate(), days),
+		}
 	).insert()
 
 
 def test_primary_on_leave_goes_to_secondary_and_the_log_says_why(people):
-	team("Paralegals", [{"user": people["paralegal"]}, {"user": people["paralegal2"]}], lead=people["manager"])
+	team(
+		"Paralegals", [{"user": people["paralegal"]}, {"user": people["paralegal2"]}], lead=people["manager"]
+	)
 	away(people["paralegal"])
 	add_rule(SAMPLE_RULE)
 	case = make_case(people)
@@ -67,7 +74,9 @@ def test_primary_on_leave_goes_to_secondary_and_the_log_says_why(people):
 
 def test_over_capacity_falls_to_the_team_lead_then_the_pool(people):
 	tag = frappe.generate_hash(length=5)
-	primary, secondary, lead, pool = (user(f"{who}.{tag}@firm.test") for who in ("prim", "sec", "lead", "pool"))
+	primary, secondary, lead, pool = (
+		user(f"{who}.{tag}@firm.test") for who in ("prim", "sec", "lead", "pool")
+	)
 	team(
 		f"Capacity {tag}",
 		[
@@ -99,7 +108,8 @@ def test_nobody_eligible_is_unroutable_and_the_manager_is_told(people):
 	assert task.assigned_to is None
 	assert frappe.db.get_value("Case Task", task.name, "unroutable") == 1
 	assert frappe.db.exists(
-		"Notification Log", {"for_user": people["manager"], "document_name": task.name, "subject": ["like", "Nobody%"]}
+		"Notification Log",
+		{"for_user": people["manager"], "document_name": task.name, "subject": ["like", "Nobody%"]},
 	)
 	assert log_of(notice.name).status == "Partly Applied"
 
@@ -112,7 +122,9 @@ def test_language_match_for_a_spanish_speaking_client(people):
 		{
 			"ruleName": "Team_Intake",
 			"trigger": "case.created",
-			"actions": [{"assign": "team:Intake", "task": "Welcome call", "strategy": ["language", "least_loaded"]}],
+			"actions": [
+				{"assign": "team:Intake", "task": "Welcome call", "strategy": ["language", "least_loaded"]}
+			],
 		}
 	)
 	spanish = make_case(people, preferred_language="es")
@@ -126,7 +138,10 @@ def test_hybrid_complex_rfe_goes_to_a_senior_attorney(people):
 	senior = user("sam.senior@firm.test", ("Legist Attorney",))
 	team(
 		"Attorneys",
-		[{"user": people["attorney"], "team_role": "Associate"}, {"user": senior, "team_role": "Senior Attorney"}],
+		[
+			{"user": people["attorney"], "team_role": "Associate"},
+			{"user": senior, "team_role": "Senior Attorney"},
+		],
 	)
 	team("Paralegals", [{"user": people["paralegal"]}, {"user": people["paralegal2"]}])
 	add_rule(SAMPLE_RULE)
@@ -161,19 +176,28 @@ def test_four_eyes_the_preparer_never_reviews(people):
 		{
 			"ruleName": "Draft_Ready_Review",
 			"trigger": "task.status_changed",
-			"conditions": {"task.title": "Draft RFE Response", "task.status": {"changed": {"to": "Draft Ready"}}},
-			"actions": [{"createTask": "Attorney Review: RFE Response", "templateId": "rfe_attorney_review_template"}],
+			"conditions": {
+				"task.title": "Draft RFE Response",
+				"task.status": {"changed": {"to": "Draft Ready"}},
+			},
+			"actions": [
+				{"createTask": "Attorney Review: RFE Response", "templateId": "rfe_attorney_review_template"}
+			],
 		}
 	)
 	# The lead attorney drafted the response herself.
 	case = make_case(people)
 	make_notice(case)
-	draft = frappe.get_doc("Case Task", next(t.name for t in tasks_of(case) if t.title == "Draft RFE Response"))
+	draft = frappe.get_doc(
+		"Case Task", next(t.name for t in tasks_of(case) if t.title == "Draft RFE Response")
+	)
 	assignment.reassign(draft, people["attorney"], "Expertise")
 	draft.reload()
 	draft.status = "Draft Ready"
 	draft.save()
-	review = frappe.get_doc("Case Task", next(t.name for t in tasks_of(case) if t.title.startswith("Attorney Review")))
+	review = frappe.get_doc(
+		"Case Task", next(t.name for t in tasks_of(case) if t.title.startswith("Attorney Review"))
+	)
 	assert review.prepared_by == people["attorney"]
 	assert review.assigned_to not in (None, people["attorney"])
 	assert review.assigned_to == people["paralegal2"]  # the secondary owner, next in the chain
@@ -200,7 +224,9 @@ def test_manual_reassignment_is_audited_and_counted(people):
 	task = frappe.get_doc("Case Task", intake.name)
 	assert (task.assigned_to, task.reassignment_count) == (people["paralegal2"], 1)
 	log = frappe.get_all(
-		"Routing Log", filters={"reference_name": task.name, "event": "task.reassigned"}, fields=["summary", "trace"]
+		"Routing Log",
+		filters={"reference_name": task.name, "event": "task.reassigned"},
+		fields=["summary", "trace"],
 	)[0]
 	assert "Leave (Ana is out until Monday)" in log.summary
 	assert json.loads(log.trace)["by"] == people["manager"]
@@ -238,7 +264,9 @@ def test_two_processes_round_robin_without_double_pick_or_skip():
 		"""
 	)
 	procs = [
-		subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+		subprocess.Popen(
+			[sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+		)
 		for _ in range(2)
 	]
 	picks = []

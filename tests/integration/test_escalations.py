@@ -84,7 +84,8 @@ def test_guide_ladder_remind_reassign_escalate(people):
 	(remind,) = ledger(task)
 	assert (remind.stage, remind.recipients) == ("remind", people["paralegal"])
 	assert frappe.db.exists(
-		"Notification Log", {"for_user": people["paralegal"], "document_name": task.name, "subject": ["like", "Reminder%"]}
+		"Notification Log",
+		{"for_user": people["paralegal"], "document_name": task.name, "subject": ["like", "Reminder%"]},
 	)
 
 	sweep(W(2026, 12, 10, 9, 59))
@@ -174,10 +175,22 @@ def test_daylight_saving_change(people):
 			"doctype": "Escalation Policy",
 			"policy_name": f"DST check {frappe.generate_hash(length=6)}",
 			"stages": [
-				{"stage_key": "wall", "watch": "Not Acknowledged", "anchor": "After Assignment", "hours": 24,
-					"clock": "Calendar Hours", "action": "Remind Assignee"},
-				{"stage_key": "biz", "watch": "Not Acknowledged", "anchor": "After Assignment", "hours": 4,
-					"clock": "Business Hours", "action": "Remind Assignee"},
+				{
+					"stage_key": "wall",
+					"watch": "Not Acknowledged",
+					"anchor": "After Assignment",
+					"hours": 24,
+					"clock": "Calendar Hours",
+					"action": "Remind Assignee",
+				},
+				{
+					"stage_key": "biz",
+					"watch": "Not Acknowledged",
+					"anchor": "After Assignment",
+					"hours": 4,
+					"clock": "Business Hours",
+					"action": "Remind Assignee",
+				},
 			],
 		}
 	).insert()
@@ -242,7 +255,8 @@ def test_deadline_approaching_fires_once_per_threshold(people):
 	fired = deadlines.sweep(today="2027-01-14")
 	assert fired == [f"deadline.approaching:{notice.name}:2027-01-15:1"]
 	notes = frappe.get_all(
-		"Notification Log", filters={"for_user": people["attorney"], "subject": ["like", "Deadline approaching%"]}
+		"Notification Log",
+		filters={"for_user": people["attorney"], "subject": ["like", "Deadline approaching%"]},
 	)
 	assert len(notes) == 1
 
@@ -261,7 +275,9 @@ def _run_python(code: str, wait: bool = True):
 		from legist_routing.services import escalations
 		"""
 	) + textwrap.dedent(code)
-	proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+	proc = subprocess.Popen(
+		[sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+	)
 	if wait:
 		out, err = proc.communicate(timeout=180)
 		assert proc.returncode == 0, err
@@ -316,13 +332,25 @@ def test_outage_catch_up_collapses_reminders(people):
 			"doctype": "Escalation Policy",
 			"policy_name": f"Nagging {frappe.generate_hash(length=6)}",
 			"stages": [
-				{"stage_key": f"remind{h}", "watch": "Not Acknowledged", "anchor": "After Assignment", "hours": h,
-					"action": "Remind Assignee", "channels": "In-App"}
+				{
+					"stage_key": f"remind{h}",
+					"watch": "Not Acknowledged",
+					"anchor": "After Assignment",
+					"hours": h,
+					"action": "Remind Assignee",
+					"channels": "In-App",
+				}
 				for h in (1, 2, 3)
 			]
 			+ [
-				{"stage_key": "move", "watch": "Not Acknowledged", "anchor": "After Assignment", "hours": 6,
-					"action": "Reassign", "target": "case.secondaryOwner"}
+				{
+					"stage_key": "move",
+					"watch": "Not Acknowledged",
+					"anchor": "After Assignment",
+					"hours": 6,
+					"action": "Reassign",
+					"target": "case.secondaryOwner",
+				}
 			],
 		}
 	).insert()
@@ -336,7 +364,11 @@ def test_outage_catch_up_collapses_reminders(people):
 	assert (last_reminder.stage, last_reminder.collapsed) == ("remind3", "remind1, remind2")
 	reminders = frappe.get_all(
 		"Notification Log",
-		filters={"for_user": people["paralegal"], "document_name": task.name, "subject": ["like", "Reminder%"]},
+		filters={
+			"for_user": people["paralegal"],
+			"document_name": task.name,
+			"subject": ["like", "Reminder%"],
+		},
 	)
 	assert len(reminders) == 1
 	assert {e.stage for e in events} == {"remind1", "remind2", "remind3", "move"}
@@ -349,8 +381,18 @@ def test_the_sweep_runs_on_the_rq_queue(people):
 	escalations.sweep(now=W(2026, 12, 7, 14, 30), enqueue=True)
 	frappe.db.commit()
 	out = subprocess.run(
-		[sys.executable, "-m", "frappe.utils.bench_helper", "frappe", "--site", frappe.local.site, "worker",
-			"--queue", "short", "--burst"],
+		[
+			sys.executable,
+			"-m",
+			"frappe.utils.bench_helper",
+			"frappe",
+			"--site",
+			frappe.local.site,
+			"worker",
+			"--queue",
+			"short",
+			"--burst",
+		],
 		cwd=f"{BENCH}/sites",
 		capture_output=True,
 		text=True,

@@ -30,7 +30,13 @@ def test_aos_case_receiving_rfe_is_routed(people):
 	assert intake.assigned_to == people["paralegal"]
 	assert abs(get_datetime(intake.due) - (before + dt.timedelta(days=3))) < dt.timedelta(minutes=1)
 	assert frappe.db.exists(
-		"ToDo", {"reference_type": "Case Task", "reference_name": intake.name, "allocated_to": people["paralegal"], "status": "Open"}
+		"ToDo",
+		{
+			"reference_type": "Case Task",
+			"reference_name": intake.name,
+			"allocated_to": people["paralegal"],
+			"status": "Open",
+		},
 	)
 
 	draft = tasks["Draft RFE Response"]
@@ -47,10 +53,13 @@ def test_aos_case_receiving_rfe_is_routed(people):
 	assert review.assigned_to == people["attorney"]
 	assert abs(get_datetime(review.ack_due) - (before + dt.timedelta(hours=2))) < dt.timedelta(minutes=1)
 	assert frappe.db.exists(
-		"Notification Log", {"for_user": people["attorney"], "document_type": "Case Task", "document_name": review.name}
+		"Notification Log",
+		{"for_user": people["attorney"], "document_type": "Case Task", "document_name": review.name},
 	)
 	# The escalation block travels with the tasks (its stages are another issue's work).
-	assert json.loads(frappe.db.get_value("Case Task", intake.name, "escalation")) == SAMPLE_RULE["escalation"]
+	assert (
+		json.loads(frappe.db.get_value("Case Task", intake.name, "escalation")) == SAMPLE_RULE["escalation"]
+	)
 
 	log = log_of(notice.name)
 	assert log.status == "Applied"
@@ -68,7 +77,9 @@ def test_h1b_case_gets_nothing_and_the_log_says_why(people):
 	assert "case.type is 'H-1B', rule needs equals 'Adjustment of Status'" in log.summary
 	trace = json.loads(log.trace)
 	failed = trace["rules"][0]["failed"]
-	assert failed == [{"fact": "case.type", "op": "equals", "actual": "H-1B", "value": "Adjustment of Status"}]
+	assert failed == [
+		{"fact": "case.type", "op": "equals", "actual": "H-1B", "value": "Adjustment of Status"}
+	]
 
 
 def test_duplicate_delivery_creates_nothing_twice(people):
@@ -82,7 +93,12 @@ def test_duplicate_delivery_creates_nothing_twice(people):
 	# ...and the same USCIS notice recorded a second time.
 	twin = make_notice(case)
 	assert len(tasks_of(case)) == 3
-	assert frappe.db.count("ToDo", {"reference_type": "Case Task", "allocated_to": people["paralegal"], "status": "Open"}) >= 2
+	assert (
+		frappe.db.count(
+			"ToDo", {"reference_type": "Case Task", "allocated_to": people["paralegal"], "status": "Open"}
+		)
+		>= 2
+	)
 	assert frappe.db.get_value("Routing Log", {"reference_name": notice.name}, "deliveries") == 3
 	assert log_of(twin.name) is None
 
@@ -107,7 +123,9 @@ def test_a_rule_that_raises_never_blocks_the_save(people):
 	log = log_of(notice.name)
 	assert log.status == "Error"
 	assert "Traceback" in log.error
-	assert frappe.db.exists("Error Log", {"method": ["like", f"Routing failed: document.received {notice.name}%"]})
+	assert frappe.db.exists(
+		"Error Log", {"method": ["like", f"Routing failed: document.received {notice.name}%"]}
+	)
 
 
 def test_status_change_trigger_with_from_and_to(people):

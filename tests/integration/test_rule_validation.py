@@ -13,7 +13,6 @@ import pytest
 from helpers import SAMPLE_RULE
 
 from legist_routing import api
-from legist_routing.services import rules
 
 
 def _error(fn, *args) -> str:
@@ -28,7 +27,10 @@ def test_import_names_every_problem_and_imports_nothing():
 		"ruleName": "Bad_One",
 		"trigger": "document.recieved",
 		"conditions": {"case.prority": "standard", "document.type": {"inn": ["RFE"]}},
-		"actions": [{"asign": "case.primaryParalegal"}, {"createTask": "Draft", "templateId": "no_such_template"}],
+		"actions": [
+			{"asign": "case.primaryParalegal"},
+			{"createTask": "Draft", "templateId": "no_such_template"},
+		],
 	}
 	text = _error(api.import_rules, json.dumps([good, bad]))
 	assert "rules[1].trigger: unknown trigger 'document.recieved'; did you mean 'document.received'?" in text
@@ -56,7 +58,9 @@ def test_form_validation_names_the_field():
 	)
 	text = _error(doc.insert)
 	assert "conditions.document.type: 'document.type' is not available for trigger 'case.created'" in text
-	assert "actions[0].notify: unknown recipient 'case.leadAtorney'; did you mean 'case.leadAttorney'?" in text
+	assert (
+		"actions[0].notify: unknown recipient 'case.leadAtorney'; did you mean 'case.leadAttorney'?" in text
+	)
 
 
 def test_only_managers_may_import(people):
@@ -71,14 +75,20 @@ def test_bench_command_imports_a_file(tmp_path):
 	bench = os.environ.get("LEGIST_BENCH", os.path.expanduser("~/legist-bench"))
 	cmd = [sys.executable, "-m", "frappe.utils.bench_helper", "frappe", "--site", frappe.local.site]
 	try:
-		out = subprocess.run([*cmd, "legist-import-rules", str(path)], cwd=f"{bench}/sites", capture_output=True, text=True)
+		out = subprocess.run(
+			[*cmd, "legist-import-rules", str(path)], cwd=f"{bench}/sites", capture_output=True, text=True
+		)
 		assert out.returncode == 0, out.stderr
 		assert "Imported: From_Cli" in out.stdout
-		exported = subprocess.run([*cmd, "legist-export-rules"], cwd=f"{bench}/sites", capture_output=True, text=True)
+		exported = subprocess.run(
+			[*cmd, "legist-export-rules"], cwd=f"{bench}/sites", capture_output=True, text=True
+		)
 		assert dict(SAMPLE_RULE, ruleName="From_Cli") in json.loads(exported.stdout)
 		bad = tmp_path / "bad.json"
 		bad.write_text(json.dumps(dict(SAMPLE_RULE, ruleName="Bad_Cli", trigger="nope")))
-		out = subprocess.run([*cmd, "legist-import-rules", str(bad)], cwd=f"{bench}/sites", capture_output=True, text=True)
+		out = subprocess.run(
+			[*cmd, "legist-import-rules", str(bad)], cwd=f"{bench}/sites", capture_output=True, text=True
+		)
 		assert out.returncode == 1
 		assert "trigger: unknown trigger 'nope'" in out.stderr
 	finally:

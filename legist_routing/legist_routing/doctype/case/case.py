@@ -32,7 +32,22 @@ class Case(Document):
 		priority_date: DF.Date | None
 		receipt_numbers: DF.SmallText | None
 		secondary_owner: DF.Link | None
-		status: DF.Literal["Open", "Intake", "Document Collection", "In Preparation", "Ready to File", "Filed", "RFE Received", "RFE Response Filed", "Interview Scheduled", "Approved", "Denied", "Withdrawn", "Closed"]
+		status: DF.Literal[
+			"Open",
+			"Intake",
+			"Document Collection",
+			"In Preparation",
+			"Ready to File",
+			"Filed",
+			"RFE Received",
+			"RFE Response Filed",
+			"Interview Scheduled",
+			"Approved",
+			"Denied",
+			"Withdrawn",
+			"Closed",
+		]
+
 	# end: auto-generated types
 	def validate(self):
 		notices.validate_case(self)

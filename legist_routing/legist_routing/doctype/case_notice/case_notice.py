@@ -22,10 +22,13 @@ class CaseNotice(Document):
 		notes: DF.SmallText | None
 		notice_date: DF.Date
 		notice_file: DF.Attach | None
-		notice_type: DF.Literal["Receipt", "RFE", "NOID", "Biometrics Appointment", "Interview", "Decision", "Transfer", "Other"]
+		notice_type: DF.Literal[
+			"Receipt", "RFE", "NOID", "Biometrics Appointment", "Interview", "Decision", "Transfer", "Other"
+		]
 		receipt_number: DF.Data | None
 		received_date: DF.Date | None
 		response_due_date: DF.Date | None
+
 	# end: auto-generated types
 	def validate(self):
 		notices.validate_notice(self)

@@ -14,7 +14,10 @@ class CaseTask(Document):
 
 	if TYPE_CHECKING:
 		from frappe.types import DF
-		from legist_routing.legist_routing.doctype.case_task_checklist_item.case_task_checklist_item import CaseTaskChecklistItem
+
+		from legist_routing.legist_routing.doctype.case_task_checklist_item.case_task_checklist_item import (
+			CaseTaskChecklistItem,
+		)
 
 		ack_due: DF.Datetime | None
 		acknowledged_at: DF.Datetime | None
@@ -41,6 +44,7 @@ class CaseTask(Document):
 		status: DF.Literal["Open", "Acknowledged", "In Progress", "Draft Ready", "Completed", "Cancelled"]
 		template: DF.Link | None
 		title: DF.Data
+
 	# end: auto-generated types
 	def validate(self):
 		tasks.validate(self)

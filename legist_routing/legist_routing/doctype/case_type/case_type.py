@@ -16,6 +16,8 @@ class CaseType(Document):
 		case_type_name: DF.Data
 		description: DF.SmallText | None
 		form_types: DF.Data | None
-		practice_group: DF.Literal["", "Employment", "Family", "Asylum", "Naturalization", "Humanitarian", "Other"]
+		practice_group: DF.Literal[
+			"", "Employment", "Family", "Asylum", "Naturalization", "Humanitarian", "Other"
+		]
 	# end: auto-generated types
 	pass

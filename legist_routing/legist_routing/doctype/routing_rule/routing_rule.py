@@ -23,7 +23,15 @@ class RoutingRule(Document):
 		priority: DF.Int
 		rule_name: DF.Data
 		stop_processing: DF.Check
-		trigger: DF.Literal["case.created", "case.status_changed", "document.received", "task.status_changed", "deadline.approaching", "portal.upload"]
+		trigger: DF.Literal[
+			"case.created",
+			"case.status_changed",
+			"document.received",
+			"task.status_changed",
+			"deadline.approaching",
+			"portal.upload",
+		]
+
 	# end: auto-generated types
 	def validate(self):
 		rules.validate_document(self)

@@ -14,17 +14,23 @@ class TaskTemplate(Document):
 
 	if TYPE_CHECKING:
 		from frappe.types import DF
-		from legist_routing.legist_routing.doctype.task_template_checklist_item.task_template_checklist_item import TaskTemplateChecklistItem
+
+		from legist_routing.legist_routing.doctype.task_template_checklist_item.task_template_checklist_item import (
+			TaskTemplateChecklistItem,
+		)
 
 		ack_sla_hours: DF.Float
 		checklist: DF.Table[TaskTemplateChecklistItem]
-		default_role: DF.Literal["Primary Paralegal", "Lead Attorney", "Secondary Owner", "Intake Specialist", "Operations Manager"]
+		default_role: DF.Literal[
+			"Primary Paralegal", "Lead Attorney", "Secondary Owner", "Intake Specialist", "Operations Manager"
+		]
 		description: DF.TextEditor | None
 		due_anchor: DF.Literal["Assignment", "Response Deadline"]
 		due_offset_days: DF.Int
 		estimated_hours: DF.Float
 		template_id: DF.Data | None
 		template_name: DF.Data
+
 	# end: auto-generated types
 	def validate(self):
 		if self.template_id:
