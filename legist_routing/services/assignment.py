@@ -12,7 +12,7 @@ import datetime as dt
 
 import frappe
 from frappe import _
-from frappe.utils import getdate, now_datetime, nowdate
+from frappe.utils import get_datetime, getdate, now_datetime, nowdate
 
 from legist_routing.engine import strategies as S
 
@@ -220,6 +220,10 @@ def reassign(task, user: str, reason: str, note: str = "", now=None, by: str | N
 
 	now = now or now_datetime()
 	previous = task.assigned_to
+	# The new owner gets the same acknowledgement window the first one had, counted from now.
+	window = None
+	if task.ack_due and task.assigned_at:
+		window = get_datetime(task.ack_due) - get_datetime(task.assigned_at)
 	for todo in frappe.get_all(
 		"ToDo",
 		filters={"reference_type": "Case Task", "reference_name": task.name, "status": "Open"},
@@ -236,6 +240,7 @@ def reassign(task, user: str, reason: str, note: str = "", now=None, by: str | N
 			"assigned_at": now,
 			"acknowledged_at": None,
 			"acknowledged_by": None,
+			"ack_due": now + window if window else task.ack_due,
 			"status": "Open" if task.status == "Acknowledged" else task.status,
 			"reassignment_count": (task.reassignment_count or 0) + 1,
 			"unroutable": 0,

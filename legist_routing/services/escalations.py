@@ -265,6 +265,21 @@ def _run(task, stage: E.Stage, step: E.Step, now, cal):
 		twin.db_insert()
 	if stage.action == "remind":
 		recipients, text = _remind(task, stage)
+	elif stage.action == "reassign" and _already_moved(task, stage, step):
+		# Moved once by this stage and still not acknowledged: no ping-pong between owners, a manager decides.
+		recipients, text = _escalate(
+			task,
+			E.Stage(
+				stage.key,
+				stage.watch,
+				stage.anchor,
+				stage.hours,
+				stage.clock,
+				"escalate",
+				"operations.manager",
+				stage.channels,
+			),
+		)
 	elif stage.action == "reassign":
 		recipients, text = _reassign(task, stage, now)
 	else:
@@ -277,6 +292,15 @@ def _run(task, stage: E.Stage, step: E.Step, now, cal):
 	)
 	task.add_comment("Info", text)
 	_log(task, stage, step, key, text)
+
+
+def _already_moved(task, stage, step) -> bool:
+	return bool(
+		frappe.db.exists(
+			"Escalation Event",
+			{"task": task.name, "stage": stage.key, "version": ["!=", step.version], "action": "reassign"},
+		)
+	)
 
 
 def _facts(task) -> dict:

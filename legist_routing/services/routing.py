@@ -45,7 +45,8 @@ def route(event: Event, facts: dict) -> dict | None:
 		ruleset, templates = rules.get_compiled()
 		facts["operations.manager"] = conf.operations_manager
 		ctx = Context(
-			now=now_datetime(),
+			# Whole seconds: the desk's date-time fields show and keep no fractions.
+			now=now_datetime().replace(microsecond=0),
 			templates=templates,
 			due_hour=int(conf.default_due_hour or 17),
 			calendar=calendars.get_calendar(),

@@ -1,0 +1,1012 @@
+"""Benchmark: the minute escalation sweep over 100,000 open Case Tasks, idle and with 1,000 due steps.
+
+What is measured
+	Idle (nothing due), at 100,000 and at 10,000 open tasks, medians over ``--samples`` calls:
+
+	- the bare SELECT ``escalations.sweep`` runs (the same SQL, through ``frappe.db.sql_list``): the
+	baseline;
+	- ``escalations.sweep(now=T, enqueue=False)``: the whole minute job when nothing is due;
+	- the same SELECT with ``IGNORE INDEX (next_escalation_at)``: what a full scan would cost.
+
+	Every idle line also gives the rows InnoDB read for one call (the ``Handler_read_*`` session
+	counters): an index seek reads about one row whatever the table's size, a scan reads them all.
+	The 10,000-task size parks the other 90,000 rows (Completed, no ``next_escalation_at``) and
+	restores them afterwards.
+
+	Due (1,000 of the 100,000 tasks made due for the guide's "remind" stage: assigned 5 business hours
+	before ``T``, not acknowledged, ``next_escalation_at`` just before ``T``):
+
+	- the bare SELECT of the 1,000 due rows and ``sweep(now=T, enqueue=True)`` + commit (20 jobs of 50);
+	- inline: ``escalations.process(names, at=T)`` in this process (one transaction per task);
+	- rq1 / rq2: the sweep enqueues the batches on RQ's ``short`` queue, then 1 or 2 burst workers
+	(``frappe.utils.background_jobs.start_worker(queue="short", burst=True)``, what
+	``bench worker --queue short --burst`` runs) drain it; the time runs from starting the workers
+	until the last one exits, start-up included (the start-up of one worker on an empty queue is
+	listed too), and "drain" is first job start to last job end from RQ's own timestamps;
+	- split2: two processes, each ``process()`` on one half of the names, started together;
+	- same2: two processes, each ``process()`` on all 1,000 names at once (a duplicated delivery: they
+	serialise on the task row lock and every step must still happen once).
+
+	After each run the script checks that exactly 1,000 Escalation Event rows were written, one per
+	task, all for "remind", and that no due task is left; then it deletes what the run wrote (Escalation
+	Events, the escalation Routing Logs, Comments, Notification Logs, queued e-mails) and makes the same
+	tasks due again, so runs are comparable.
+
+Baseline and aims
+	Measured on these machines for a 100,000-row table: the indexed SELECT of the due ids takes 0.2-0.3 ms
+	when nothing is due and about 2.8 ms for 500 due rows; a full scan takes 13-21 ms. The aims: the idle
+	sweep stays an index seek (at most 5 ms, and not growing with the number of open tasks); 1,000 due
+	steps processed in under 10 s on one worker and close to twice as fast on two. The ratios printed are
+	to the bare SELECT of the same size (idle) and to one RQ worker (due).
+
+Isolation
+	``T`` (the sweep's clock) is about an hour ahead of the real clock and every benchmark row's
+	``next_escalation_at`` stays later than the real clock, so the bench's own scheduler (the minute sweep
+	it runs for every site) never touches them. The RQ jobs go to a queue of their own
+	(``legist-escalation-bench:short``, by overriding the bench id in this process and in the workers it
+	starts), so an always-on ``bench worker`` cannot take them.
+
+Site state
+	The script never creates sites. Run it against a dedicated site made with
+	``bash /work/main/scripts/new-site.sh legist-bench.localhost``. It creates, idempotently: users
+	``besc.paralegal1-4@example.com`` (Legist Paralegal) and ``besc.manager@example.com`` (Legist Manager,
+	made Routing Settings' operations manager when none is set), the Case Type "Bench Escalation", ten
+	Cases, and 100,000 Case Tasks ``besc-task-000001`` ... (title ``bench-task-N``), written with raw
+	multi-row INSERTs and kept for the next run; their ``next_escalation_at`` is in 2099. ``--drop`` deletes
+	the tasks and Cases and exits.
+
+Run (from the bench's sites folder, with the bench's Python)::
+
+	cd /root/legist-bench/sites
+	../env/bin/python /work/main/benchmarks/bench_escalation_sweep.py --site legist-bench.localhost
+
+About 4 minutes on 2 cores once the rows exist (the first run adds about 30 s to insert them). Writes the
+tables to benchmarks/results/escalation_sweep.md. ``--scenarios inline,rq1,rq2`` picks due scenarios,
+``--rounds 3`` repeats them (medians), ``--profile 200`` writes a cProfile of ``process()`` over 200 steps
+to benchmarks/results/escalation_profile.txt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime as dt
+import io
+import json
+import os
+import platform
+import pstats
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import frappe
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
+
+TASK_PREFIX = "besc-task-"  # names besc-task-000001 ...; substring(name, 11) is the number
+TASK_LIKE = TASK_PREFIX + "%"
+CASE_TYPE = "Bench Escalation"
+CASES = 10
+PARALEGALS = [f"besc.paralegal{i}@example.com" for i in range(1, 5)]
+MANAGER = "besc.manager@example.com"
+FAR = dt.datetime(2099, 1, 1)  # idle rows: next_escalation_at = FAR + N minutes
+QUEUE_NS = "legist-escalation-bench"  # RQ queue names become "<this>:short"
+BATCH = 50  # escalations.sweep's default batch
+SCENARIOS = ("inline", "rq1", "rq2", "split2", "same2")
+OWN_QUEUE: list[bool] = []  # set once this process's queue names are namespaced
+
+# The SELECT escalations.sweep runs, kept in step with legist_routing/services/escalations.py.
+SWEEP_SQL = """select name from `tabCase Task`
+		where next_escalation_at is not null and next_escalation_at <= %s
+		order by next_escalation_at limit %s"""
+SCAN_SQL = """select name from `tabCase Task` ignore index (next_escalation_at)
+		where next_escalation_at is not null and next_escalation_at <= %s
+		order by next_escalation_at limit %s"""
+LIMIT = 5000  # sweep's default limit
+HANDLERS = ("Handler_read_first", "Handler_read_key", "Handler_read_next", "Handler_read_rnd_next")
+
+
+def log(msg: str) -> None:
+	print(f"[bench] {msg}", file=sys.stderr, flush=True)
+
+
+def chunks(items: list, size: int):
+	for i in range(0, len(items), size):
+		yield items[i : i + size]
+
+
+def task_name(i: int) -> str:
+	return f"{TASK_PREFIX}{i:06d}"
+
+
+def ms(seconds: float) -> float:
+	return seconds * 1000
+
+
+# ------------------------------------------------------------------------------------- the queue
+def use_own_queue() -> None:
+	"""Namespace RQ queue names for this process: jobs go to ``QUEUE_NS:short``, not the bench's queue."""
+	import frappe.utils.background_jobs as jobs
+
+	jobs.get_bench_id = lambda: QUEUE_NS
+	OWN_QUEUE.append(True)
+
+
+def own_queue():
+	from frappe.utils.background_jobs import get_queue
+
+	return get_queue("short")
+
+
+def purge_queue() -> int:
+	if not OWN_QUEUE:
+		raise RuntimeError("purge_queue before use_own_queue would empty the bench's real queue")
+	q = own_queue()
+	count = q.count
+	q.empty()
+	for registry in (q.failed_job_registry, q.finished_job_registry, q.started_job_registry):
+		for job_id in registry.get_job_ids():
+			registry.remove(job_id, delete_job=True)
+	return count
+
+
+# ------------------------------------------------------------------------------------- fixtures
+def ensure_user(email: str, first_name: str, role: str) -> None:
+	if frappe.db.exists("User", email):
+		return
+	frappe.get_doc(
+		{
+			"doctype": "User",
+			"email": email,
+			"first_name": first_name,
+			"send_welcome_email": 0,
+			"roles": [{"role": role}],
+		}
+	).insert(ignore_permissions=True)
+
+
+def ensure_fixtures() -> list[str]:
+	"""Users, operations manager, Case Type and Cases; returns the Case names."""
+	for i, email in enumerate(PARALEGALS, 1):
+		ensure_user(email, f"Besc Paralegal {i}", "Legist Paralegal")
+	ensure_user(MANAGER, "Besc Manager", "Legist Manager")
+	settings = frappe.get_single("Routing Settings")
+	if not settings.operations_manager:
+		settings.operations_manager = MANAGER
+		settings.save(ignore_permissions=True)
+	if not frappe.db.exists("Case Type", CASE_TYPE):
+		frappe.get_doc(
+			{"doctype": "Case Type", "case_type_name": CASE_TYPE, "practice_group": "Other"}
+		).insert(ignore_permissions=True)
+	cases = frappe.get_all("Case", filters={"case_type": CASE_TYPE}, pluck="name", order_by="name asc")
+	for k in range(len(cases), CASES):
+		doc = frappe.get_doc(
+			{
+				"doctype": "Case",
+				"case_title": f"Bench escalation case {k + 1}",
+				"case_type": CASE_TYPE,
+				"client_name": "Bench Client",
+				"primary_paralegal": PARALEGALS[k % len(PARALEGALS)],
+				"lead_attorney": MANAGER,
+			}
+		).insert(ignore_permissions=True)
+		cases.append(doc.name)
+	frappe.db.commit()
+	return cases
+
+
+TASK_FIELDS = (
+	"name",
+	"creation",
+	"modified",
+	"modified_by",
+	"owner",
+	"docstatus",
+	"idx",
+	"naming_series",
+	"title",
+	"case",
+	"kind",
+	"status",
+	"assigned_to",
+	"priority",
+	"assigned_at",
+	"estimated_hours",
+	"escalation_level",
+	"next_escalation_at",
+	"reassignment_count",
+	"unroutable",
+)
+
+
+def ensure_tasks(total: int, cases: list[str]) -> float:
+	"""Insert the missing benchmark tasks with multi-row INSERTs; returns the seconds it took."""
+	have = frappe.db.sql("select count(*) from `tabCase Task` where name like %s", TASK_LIKE)[0][0]
+	if have >= total:
+		return 0.0
+	started = time.perf_counter()
+	existing = set(frappe.db.sql_list("select name from `tabCase Task` where name like %s", TASK_LIKE))
+	now = frappe.utils.now_datetime().replace(microsecond=0)
+	row_sql = "(" + ", ".join(["%s"] * len(TASK_FIELDS)) + ")"
+	missing = [i for i in range(1, total + 1) if task_name(i) not in existing]
+	log(f"inserting {len(missing):,} Case Tasks")
+	for part in chunks(missing, 2000):
+		values = []
+		for i in part:
+			values += [
+				task_name(i),
+				now,
+				now,
+				"Administrator",
+				"Administrator",
+				0,
+				0,
+				"TASK-.YYYY.-.#####",
+				f"bench-task-{i}",
+				cases[i % len(cases)],
+				"Work",
+				"Open",
+				PARALEGALS[i % len(PARALEGALS)],
+				"Standard",
+				now,
+				1.0,
+				0,
+				FAR + dt.timedelta(minutes=i),
+				0,
+				0,
+			]
+		frappe.db.sql(
+			f"insert ignore into `tabCase Task` ({', '.join(f'`{f}`' for f in TASK_FIELDS)}) values "
+			+ ", ".join([row_sql] * len(part)),
+			values,
+		)
+		frappe.db.commit()
+	return time.perf_counter() - started
+
+
+IDLE_SET = """status = 'Open', acknowledged_at = null, acknowledged_by = null, escalation_level = 0,
+	reassignment_count = 0, _comments = null,
+	next_escalation_at = timestampadd(minute, cast(substring(name, 11) as unsigned), %(far)s)"""
+
+
+def repair_idle(keep: int) -> None:
+	"""Put rows 1..keep back in the idle state (rows a crashed run may have left behind)."""
+	frappe.db.sql(
+		f"""update `tabCase Task` set {IDLE_SET}
+		where name like %(like)s and name <= %(last)s
+		and (status != 'Open' or next_escalation_at is null or next_escalation_at < %(far)s)""",
+		{"far": FAR, "like": TASK_LIKE, "last": task_name(keep)},
+	)
+	frappe.db.commit()
+
+
+def park_after(keep: int) -> None:
+	"""Rows after ``keep`` become Completed tasks with nothing pending (as closed work is)."""
+	frappe.db.sql(
+		"""update `tabCase Task` set status = 'Completed', next_escalation_at = null
+		where name like %(like)s and name > %(last)s""",
+		{"like": TASK_LIKE, "last": task_name(keep)},
+	)
+	frappe.db.commit()
+
+
+def unpark(total: int) -> None:
+	frappe.db.sql(
+		f"""update `tabCase Task` set {IDLE_SET}
+		where name like %(like)s and name <= %(last)s and status = 'Completed'""",
+		{"far": FAR, "like": TASK_LIKE, "last": task_name(total)},
+	)
+	frappe.db.commit()
+
+
+def open_benchmark_tasks() -> int:
+	return frappe.db.sql(
+		"select count(*) from `tabCase Task` where name like %s and status = 'Open'", TASK_LIKE
+	)[0][0]
+
+
+# ------------------------------------------------------------------------------------ the clock
+def choose_clock() -> dt.datetime:
+	"""T: about an hour ahead, and before any other task on the site falls due."""
+	now = frappe.utils.now_datetime().replace(microsecond=0)
+	clock = now + dt.timedelta(hours=1)
+	first_foreign = frappe.db.sql(
+		"""select min(next_escalation_at) from `tabCase Task`
+		where next_escalation_at is not null and next_escalation_at <= %s and name not like %s""",
+		(clock, TASK_LIKE),
+	)[0][0]
+	if first_foreign:
+		clock = first_foreign - dt.timedelta(seconds=1)
+		if clock < now + dt.timedelta(minutes=15):
+			sys.exit(
+				f"other Case Tasks on this site fall due at {first_foreign}; the benchmark needs a quiet "
+				"hour (a dedicated site, or wait until the scheduler has processed them)"
+			)
+	return clock
+
+
+def assignment_time(clock: dt.datetime) -> dt.datetime:
+	"""Five business hours before ``clock``: the 4-hour reminder is due, the 24-hour reassignment is not."""
+	from legist_routing.engine.calendar import subtract_business_hours
+	from legist_routing.services import calendars
+
+	cal = calendars.get_calendar()
+	wall = subtract_business_hours(cal, calendars.to_calendar(clock, cal), 5)
+	return calendars.to_site(wall, cal).replace(microsecond=0)
+
+
+def due_names(total: int, due: int) -> list[str]:
+	step = max(1, total // due)
+	return [task_name(i) for i in range(step, total + 1, step)][:due]
+
+
+def make_due(names: list[str], clock: dt.datetime, assigned: dt.datetime) -> None:
+	frappe.db.sql(
+		"""update `tabCase Task` set status = 'Open', acknowledged_at = null, acknowledged_by = null,
+		escalation_level = 0, reassignment_count = 0, _comments = null,
+		assigned_at = timestampadd(second, -(cast(substring(name, 11) as unsigned) mod 60), %(assigned)s),
+		next_escalation_at = %(due)s
+		where name in %(names)s""",
+		{"assigned": assigned, "due": clock - dt.timedelta(seconds=60), "names": tuple(names)},
+	)
+	frappe.db.commit()
+
+
+def check_plan(names: list[str], clock: dt.datetime) -> None:
+	"""The engine must plan exactly one "remind" step at ``clock`` for the due tasks."""
+	from legist_routing.engine import escalation as E
+	from legist_routing.services import calendars, escalations
+
+	cal = calendars.get_calendar()
+	for name in (names[0], names[len(names) // 2], names[-1]):
+		task = frappe.get_doc("Case Task", name)
+		policy = escalations.policy_for(task)
+		if policy is None:
+			sys.exit("no escalation policy applies (Routing Settings > Default Escalation Policy is empty)")
+		steps = E.due_steps(
+			policy, escalations.clock_for(task, cal), cal, calendars.to_calendar(clock, cal), set()
+		)
+		if [s.stage for s in steps] != ["remind"]:
+			sys.exit(f"{name}: expected one 'remind' step at {clock}, the engine plans {steps}")
+
+
+ARTEFACTS = (
+	"delete from `tabEscalation Event` where task in %(names)s",
+	"""delete from `tabRouting Log` where reference_doctype = 'Case Task' and reference_name in %(names)s
+	and event like 'escalation.%%'""",
+	"delete from `tabComment` where reference_doctype = 'Case Task' and reference_name in %(names)s",
+	"delete from `tabNotification Log` where document_type = 'Case Task' and document_name in %(names)s",
+	"""delete from `tabEmail Queue Recipient` where parent in (select name from `tabEmail Queue`
+	where reference_doctype = 'Case Task' and reference_name in %(names)s)""",
+	"delete from `tabEmail Queue` where reference_doctype = 'Case Task' and reference_name in %(names)s",
+)
+
+
+def delete_artefacts(names: list[str]) -> None:
+	for part in chunks(names, 1000):
+		for sql in ARTEFACTS:
+			frappe.db.sql(sql, {"names": tuple(part)})
+	frappe.db.commit()
+
+
+def restore_idle(names: list[str]) -> None:
+	delete_artefacts(names)
+	for part in chunks(names, 1000):
+		frappe.db.sql(
+			f"update `tabCase Task` set {IDLE_SET} where name in %(names)s",
+			{"far": FAR, "names": tuple(part)},
+		)
+	frappe.db.commit()
+
+
+def drop(cases_too: bool = True) -> None:
+	names = frappe.db.sql_list("select name from `tabCase Task` where name like %s", TASK_LIKE)
+	delete_artefacts(names)
+	frappe.db.sql("delete from `tabCase Task` where name like %s", TASK_LIKE)
+	if cases_too:
+		cases = frappe.get_all("Case", filters={"case_type": CASE_TYPE}, pluck="name")
+		if cases:
+			params = {"cases": tuple(cases)}
+			for sql in (
+				"delete from `tabRouting Log` where `case` in %(cases)s",
+				"delete from `tabComment` where reference_doctype = 'Case' and reference_name in %(cases)s",
+				"delete from `tabVersion` where ref_doctype = 'Case' and docname in %(cases)s",
+				"delete from `tabCase` where name in %(cases)s",
+			):
+				frappe.db.sql(sql, params)
+	frappe.db.commit()
+	log(f"dropped {len(names):,} benchmark Case Tasks" + (" and their Cases" if cases_too else ""))
+
+
+# ------------------------------------------------------------------------------------- measuring
+def handler_counts() -> dict[str, int]:
+	rows = frappe.db.sql(
+		"show session status where Variable_name in %(names)s", {"names": HANDLERS}, as_list=True
+	)
+	return {name: int(value) for name, value in rows}
+
+
+def rows_read(fn) -> int:
+	"""Rows InnoDB read during ``fn()`` (Handler_read_* deltas, less what SHOW STATUS itself reads)."""
+
+	def delta(call) -> int:
+		before = handler_counts()
+		call()
+		after = handler_counts()
+		return sum(after[k] - before[k] for k in HANDLERS)
+
+	return max(0, delta(fn) - delta(lambda: None))
+
+
+def timed(fn, n: int, warm: int = 3) -> list[float]:
+	for _ in range(warm):
+		fn()
+	out = []
+	for _ in range(n):
+		t0 = time.perf_counter()
+		fn()
+		out.append(time.perf_counter() - t0)
+	return out
+
+
+def explain(sql: str, clock: dt.datetime) -> str:
+	rows = frappe.db.sql("explain " + sql, (clock, LIMIT), as_dict=True)
+	return "; ".join(f"type={r.get('type')} key={r.get('key')} rows={r.get('rows')}" for r in rows)
+
+
+@dataclass
+class Line:
+	group: str
+	label: str
+	open_tasks: int
+	due: int
+	samples: list[float] = field(default_factory=list)  # seconds
+	rows: int | None = None
+	base: str | None = None  # key of the line the ratio divides by
+	note: str = ""
+	extra: dict = field(default_factory=dict)
+
+	@property
+	def median(self) -> float:
+		return statistics.median(self.samples)
+
+
+def measure_idle(size: int, clock: dt.datetime, samples: int) -> list[Line]:
+	from legist_routing.services import escalations
+
+	select = lambda: frappe.db.sql_list(SWEEP_SQL, (clock, LIMIT))  # noqa: E731
+	scan = lambda: frappe.db.sql_list(SCAN_SQL, (clock, LIMIT))  # noqa: E731
+
+	def sweep():
+		found = escalations.sweep(now=clock, enqueue=False)
+		if found:
+			frappe.db.rollback()
+			sys.exit(f"the idle sweep found due tasks: {found[:5]}")
+
+	sel = Line("idle", "bare indexed SELECT (sweep's SQL)", size, 0, base=f"select-{size}")
+	swp = Line("idle", "escalations.sweep(now=T, enqueue=False)", size, 0, base=f"select-{size}")
+	for _ in range(3):
+		select(), sweep()
+	for _ in range(samples):  # interleaved, so drift hits both alike
+		sel.samples += timed(select, 1, warm=0)
+		swp.samples += timed(sweep, 1, warm=0)
+	sel.rows, swp.rows = rows_read(select), rows_read(sweep)
+	sel.note = explain(SWEEP_SQL, clock)
+	full = Line("idle", "full scan: same SELECT, IGNORE INDEX", size, 0, base=f"select-{size}")
+	full.samples = timed(scan, max(5, samples // 5), warm=1)
+	full.rows = rows_read(scan)
+	full.note = explain(SCAN_SQL, clock)
+	frappe.db.rollback()
+	return [sel, swp, full]
+
+
+def spawn(args, mode: str, extra: list[str], log_path: Path) -> subprocess.Popen:
+	cmd = [sys.executable, str(Path(__file__).resolve()), "--site", args.site, "--child", mode, *extra]
+	handle = log_path.open("w")
+	return subprocess.Popen(cmd, cwd=args.sites_path, stdout=handle, stderr=subprocess.STDOUT)
+
+
+def wait_all(procs: list[subprocess.Popen], logs: list[Path], timeout: float) -> None:
+	deadline = time.monotonic() + timeout
+	for proc, path in zip(procs, logs, strict=True):
+		try:
+			proc.wait(timeout=max(1, deadline - time.monotonic()))
+		except subprocess.TimeoutExpired:
+			for p in procs:
+				if p.poll() is None:
+					p.kill()
+			sys.exit(f"a child process did not finish in {timeout:.0f} s; its output: {path}")
+		if proc.returncode != 0:
+			sys.exit(f"a child process failed (exit {proc.returncode}):\n{path.read_text()[-3000:]}")
+
+
+def child_result(path: Path) -> dict:
+	for line in reversed(path.read_text().splitlines()):
+		if line.startswith("{"):
+			return json.loads(line)
+	raise RuntimeError(f"no result in {path}")
+
+
+def worker_startup(args, tmp: Path) -> float:
+	purge_queue()
+	path = tmp / "worker-empty.log"
+	t0 = time.perf_counter()
+	proc = spawn(args, "worker", [], path)
+	wait_all([proc], [path], 120)
+	return time.perf_counter() - t0
+
+
+def verify(names: list[str], clock: dt.datetime) -> dict:
+	params = {"names": tuple(names)}
+	total, tasks, keys = frappe.db.sql(
+		"""select count(*), count(distinct task), count(distinct ledger_key) from `tabEscalation Event`
+		where task in %(names)s""",
+		params,
+	)[0]
+	stages = dict(
+		frappe.db.sql(
+			"select stage, count(*) from `tabEscalation Event` where task in %(names)s group by stage", params
+		)
+	)
+	left = frappe.db.sql(
+		"""select count(*) from `tabCase Task` where name in %(names)s
+		and next_escalation_at is not null and next_escalation_at <= %(clock)s""",
+		{**params, "clock": clock},
+	)[0][0]
+	notified = frappe.db.sql(
+		"""select count(*) from `tabNotification Log` where document_type = 'Case Task'
+		and document_name in %(names)s""",
+		params,
+	)[0][0]
+	ok = total == len(names) and tasks == len(names) and keys == len(names) and left == 0
+	ok = ok and stages == {"remind": len(names)}
+	return {
+		"events": total,
+		"tasks": tasks,
+		"stages": stages,
+		"still_due": left,
+		"notified": notified,
+		"ok": ok,
+	}
+
+
+def error_logs_since(started: dt.datetime) -> int:
+	return frappe.db.sql("select count(*) from `tabError Log` where creation >= %s", started)[0][0]
+
+
+def run_due(args, scenario: str, names: list[str], clock: dt.datetime, assigned: dt.datetime, tmp: Path):
+	"""One run of a due scenario; returns (seconds, extra facts)."""
+	from legist_routing.services import escalations
+
+	delete_artefacts(names)
+	make_due(names, clock, assigned)
+	purge_queue()
+	frappe.db.commit()
+	wall_start = frappe.utils.now_datetime()
+	extra: dict = {}
+	if scenario == "inline":
+		t0 = time.perf_counter()
+		counts = escalations.process(names, at=clock)
+		seconds = time.perf_counter() - t0
+		extra["counts"] = counts
+	elif scenario in ("rq1", "rq2"):
+		workers = int(scenario[-1])
+		t0 = time.perf_counter()
+		found = escalations.sweep(now=clock, enqueue=True)
+		frappe.db.commit()
+		extra["enqueue_s"] = time.perf_counter() - t0
+		if sorted(found) != sorted(names):
+			sys.exit(f"the sweep found {len(found)} tasks, not the {len(names)} benchmark tasks")
+		q = own_queue()
+		job_ids = list(q.job_ids)
+		if len(job_ids) != -(-len(names) // BATCH):
+			sys.exit(f"expected {-(-len(names) // BATCH)} jobs on {q.name}, found {len(job_ids)}")
+		logs = [tmp / f"{scenario}-worker{i}.log" for i in range(workers)]
+		t0 = time.perf_counter()
+		procs = [spawn(args, "worker", [], path) for path in logs]
+		wait_all(procs, logs, args.timeout)
+		seconds = time.perf_counter() - t0
+		from rq.job import Job
+
+		jobs = [j for j in Job.fetch_many(job_ids, connection=q.connection) if j is not None]
+		statuses = [j.get_status() for j in jobs]
+		extra["jobs"] = len(job_ids)
+		extra["failed_jobs"] = sum(1 for s in statuses if s != "finished")
+		starts = [j.started_at for j in jobs if j.started_at]
+		ends = [j.ended_at for j in jobs if j.ended_at]
+		if starts and ends:
+			extra["drain_s"] = (max(ends) - min(starts)).total_seconds()
+		extra["per_worker_jobs"] = {}
+		for j in jobs:
+			worker = (j.worker_name or "?").rsplit(".", 1)[-1]
+			extra["per_worker_jobs"][worker] = extra["per_worker_jobs"].get(worker, 0) + 1
+	else:
+		parts = (
+			[names[: len(names) // 2], names[len(names) // 2 :]] if scenario == "split2" else [names, names]
+		)
+		start_at = time.time() + 4  # both children start process() together, after their imports
+		logs, procs = [], []
+		t0 = time.perf_counter()
+		for i, part in enumerate(parts):
+			names_file = tmp / f"{scenario}-names{i}.json"
+			names_file.write_text(json.dumps(part))
+			logs.append(tmp / f"{scenario}-proc{i}.log")
+			extra_args = [
+				"--names-file",
+				str(names_file),
+				"--at",
+				clock.isoformat(),
+				"--start-at",
+				str(start_at),
+			]
+			procs.append(spawn(args, "process", extra_args, logs[-1]))
+		wait_all(procs, logs, args.timeout)
+		results = [child_result(path) for path in logs]
+		seconds = max(r["seconds"] for r in results)
+		extra["wall_s"] = time.perf_counter() - t0  # start-up and the start barrier included
+		extra["counts"] = [{k: r[k] for k in ("steps", "tasks", "errors")} for r in results]
+	frappe.db.rollback()  # a fresh snapshot: see what the workers committed
+	extra["check"] = verify(names, clock)
+	extra["error_logs"] = error_logs_since(wall_start)
+	delete_artefacts(names)
+	return seconds, extra
+
+
+# ------------------------------------------------------------------------------------------ child
+def child(args) -> None:
+	"""A worker or a process() run, started by the parent in the sites folder."""
+	if args.child == "worker":
+		import frappe.utils.background_jobs as jobs
+
+		use_own_queue()
+		jobs.start_worker(queue="short", quiet=True, burst=True)
+		return
+	frappe.init(site=args.site, sites_path=".")
+	frappe.connect()
+	try:
+		frappe.set_user("Administrator")
+		from legist_routing.services import calendars, escalations
+
+		calendars.get_calendar()  # imports and the calendar, as a running worker has them
+		frappe.db.rollback()  # start process() with a fresh transaction, as a job does
+		names = json.loads(Path(args.names_file).read_text())
+		clock = dt.datetime.fromisoformat(args.at)
+		while time.time() < args.start_at:
+			time.sleep(0.002)
+		t0 = time.perf_counter()
+		counts = escalations.process(names, at=clock)
+		print(json.dumps({"seconds": time.perf_counter() - t0, **counts}), flush=True)
+	finally:
+		frappe.destroy()
+
+
+# ------------------------------------------------------------------------------------------ report
+LABELS = {
+	"inline": "inline: process(names, at=T) in this process, one worker",
+	"rq1": "RQ: sweep enqueues 20 jobs, 1 burst worker",
+	"rq2": "RQ: sweep enqueues 20 jobs, 2 burst workers",
+	"split2": "2 processes, process() on half the names each",
+	"same2": "2 processes, process() on all 1,000 names each (duplicate delivery)",
+}
+
+
+def fmt_ms(seconds: float) -> str:
+	value = ms(seconds)
+	return f"{value:.3f}" if value < 10 else f"{value:.1f}"
+
+
+def idle_table(lines: list[Line], keyed: dict[str, Line]) -> str:
+	out = [
+		"| scenario | open tasks | median ms | p90 ms | x bare SELECT | rows read | plan |",
+		"|---|---:|---:|---:|---:|---:|---|",
+	]
+	for line in lines:
+		samples = sorted(line.samples)
+		p90 = samples[min(len(samples) - 1, int(len(samples) * 0.9))]
+		base = keyed.get(line.base or "")
+		ratio = line.median / base.median if base else float("nan")
+		out.append(
+			f"| {line.label} | {line.open_tasks:,} | {fmt_ms(line.median)} | {fmt_ms(p90)} | {ratio:.2f} "
+			f"| {line.rows if line.rows is not None else '-'} | {line.note} |"
+		)
+	return "\n".join(out)
+
+
+def due_table(lines: list[Line], rq1: float | None) -> str:
+	out = [
+		"| scenario | due steps | median s | ms per step | speed-up vs rq1 | runs | detail |",
+		"|---|---:|---:|---:|---:|---:|---|",
+	]
+	for line in lines:
+		median = line.median
+		speed = f"{rq1 / median:.2f}" if rq1 else "-"
+		out.append(
+			f"| {line.label} | {line.due:,} | {median:.2f} | {ms(median) / line.due:.2f} | {speed} "
+			f"| {len(line.samples)} | {line.note} |"
+		)
+	return "\n".join(out)
+
+
+def detail(scenario: str, extras: list[dict]) -> str:
+	parts = []
+	checks = [e["check"] for e in extras]
+	parts.append(
+		"check: "
+		+ ("ok, " if all(c["ok"] for c in checks) else "FAILED, ")
+		+ "/".join(str(c["events"]) for c in checks)
+		+ " events"
+	)
+	if any(e["error_logs"] for e in extras):
+		parts.append("error logs: " + "/".join(str(e["error_logs"]) for e in extras))
+	if scenario in ("rq1", "rq2"):
+		drains = [e["drain_s"] for e in extras if "drain_s" in e]
+		if drains:
+			parts.append(f"drain (first job start to last end) {statistics.median(drains):.2f} s")
+		parts.append(f"jobs per worker {extras[-1]['per_worker_jobs']}")
+		failed = sum(e["failed_jobs"] for e in extras)
+		if failed:
+			parts.append(f"{failed} jobs not finished")
+	if scenario in ("split2", "same2"):
+		parts.append("steps per process " + " / ".join(str(c["steps"]) for c in extras[-1]["counts"]))
+		errors = sum(c["errors"] for e in extras for c in e["counts"])
+		if errors:
+			parts.append(f"{errors} task errors")
+	if scenario == "inline":
+		errors = sum(e["counts"]["errors"] for e in extras)
+		if errors:
+			parts.append(f"{errors} task errors")
+	return "; ".join(parts)
+
+
+def aims(keyed: dict[str, Line], total: int, small: int | None, due_lines: dict[str, Line]) -> str:
+	out = ["Aims:", ""]
+
+	def say(ok: bool | None, text: str) -> None:
+		out.append(f"- {'met' if ok else 'NOT met' if ok is not None else 'not measured'}: {text}")
+
+	sweep = keyed.get(f"sweep-{total}")
+	if sweep:
+		say(ms(sweep.median) <= 5, f"idle sweep at {total:,} open tasks <= 5 ms ({fmt_ms(sweep.median)} ms)")
+		say(
+			(sweep.rows or 0) <= 10,
+			f"idle sweep is an index seek ({sweep.rows} rows read for {total:,} open tasks)",
+		)
+	small_sweep = keyed.get(f"sweep-{small}") if small else None
+	if sweep and small_sweep:
+		growth = sweep.median / small_sweep.median
+		say(
+			growth <= 1.5 and (sweep.rows or 0) <= (small_sweep.rows or 0) + 5,
+			f"idle sweep does not grow with open tasks: {total:,} / {small:,} = {growth:.2f}x time, "
+			f"{sweep.rows} vs {small_sweep.rows} rows read",
+		)
+	one, two = due_lines.get("rq1"), due_lines.get("rq2")
+	if one:
+		say(one.median < 10, f"1,000 due steps on one worker in under 10 s ({one.median:.2f} s)")
+	if one and two:
+		speed = one.median / two.median
+		say(speed >= 1.7, f"two workers close to twice as fast ({speed:.2f}x; aim about 2x, here >= 1.7x)")
+	return "\n".join(out)
+
+
+def context(args, clock: dt.datetime, assigned: dt.datetime, insert_s: float, startup: float | None) -> str:
+	version = frappe.db.sql("select version()")[0][0]
+	try:
+		commit = subprocess.run(
+			["git", "-C", str(HERE.parent), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+		).stdout.strip()
+	except OSError:
+		commit = "?"
+	lines = [
+		"Context:",
+		"",
+		f"- site {args.site}; {os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.2f} at the end; "
+		f"Python {platform.python_version()}; Frappe {frappe.__version__}; MariaDB {version}; app at {commit}",
+		f"- T (the sweep's clock) {clock}; due tasks assigned at {assigned} (5 business hours before T) "
+		"under the site's default Escalation Policy",
+		f"- {args.samples} samples per idle line (full scan: {max(5, args.samples // 5)}); "
+		f"{args.rounds} round(s) per due scenario",
+		"- rows read: InnoDB Handler_read_first + _key + _next + _rnd_next for one call",
+	]
+	if startup is not None:
+		lines.append(f"- one burst worker on an empty queue starts and exits in {startup:.2f} s (in rq1/rq2)")
+	lines.append(
+		"- inline runs in this (warm) process; split2/same2 time process() inside the children, start-up "
+		"excluded; rq1/rq2 include worker start-up. Before each run the Redis cache is cleared."
+	)
+	if insert_s:
+		lines.append(f"- this run inserted the benchmark's Case Tasks in {insert_s:.1f} s")
+	return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------------------------- main
+def parse_args(argv=None):
+	parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+	parser.add_argument("--site", required=True)
+	parser.add_argument("--sites-path", default=".", help="the bench's sites folder (default: the cwd)")
+	parser.add_argument("--tasks", type=int, default=100_000, help="open tasks (default 100,000)")
+	parser.add_argument("--small", type=int, default=10_000, help="second idle size; 0 to skip")
+	parser.add_argument("--due", type=int, default=1000, help="due tasks (default 1,000)")
+	parser.add_argument("--samples", type=int, default=50, help="samples per idle line")
+	parser.add_argument("--rounds", type=int, default=1, help="runs per due scenario (median)")
+	parser.add_argument("--scenarios", default=",".join(SCENARIOS), help="due scenarios, comma-separated")
+	parser.add_argument("--timeout", type=float, default=300, help="seconds a due run may take")
+	parser.add_argument("--profile", type=int, default=0, help="cProfile process() over N due steps")
+	parser.add_argument("--drop", action="store_true", help="delete the benchmark's tasks and Cases, exit")
+	parser.add_argument("--child", choices=("worker", "process"), help=argparse.SUPPRESS)
+	parser.add_argument("--names-file", help=argparse.SUPPRESS)
+	parser.add_argument("--at", help=argparse.SUPPRESS)
+	parser.add_argument("--start-at", type=float, default=0, help=argparse.SUPPRESS)
+	args = parser.parse_args(argv)
+	args.sites_path = os.path.abspath(args.sites_path)
+	unknown = set(filter(None, args.scenarios.split(","))) - set(SCENARIOS)
+	if unknown:
+		parser.error(f"unknown scenarios {sorted(unknown)}; choose from {', '.join(SCENARIOS)}")
+	return args
+
+
+def check_sweep_sql() -> None:
+	import inspect
+
+	from legist_routing.services import escalations
+
+	squash = lambda s: " ".join(s.split())  # noqa: E731
+	if squash(SWEEP_SQL) not in squash(inspect.getsource(escalations.sweep)):
+		log("WARNING: escalations.sweep's SELECT differs from SWEEP_SQL here; the baseline may be stale")
+
+
+def profile(names: list[str], clock: dt.datetime, assigned: dt.datetime) -> None:
+	from legist_routing.services import escalations
+
+	delete_artefacts(names)
+	make_due(names, clock, assigned)
+	prof = cProfile.Profile()
+	prof.enable()
+	escalations.process(names, at=clock)
+	prof.disable()
+	out = io.StringIO()
+	stats = pstats.Stats(prof, stream=out).sort_stats("cumulative")
+	stats.print_stats(45)
+	stats.sort_stats("tottime").print_stats(25)
+	RESULTS.mkdir(parents=True, exist_ok=True)
+	path = RESULTS / "escalation_profile.txt"
+	path.write_text(
+		f"cProfile of escalations.process() over {len(names)} due 'remind' steps\n\n" + out.getvalue()
+	)
+	log(f"profile written to {path}")
+	restore_idle(names)
+
+
+def main(argv=None):
+	args = parse_args(argv)
+	if args.child:
+		return child(args)
+	started = time.time()
+	os.chdir(args.sites_path)
+	frappe.init(site=args.site, sites_path=args.sites_path)
+	frappe.connect()
+	names: list[str] = []
+	try:
+		frappe.set_user("Administrator")
+		if "legist_routing" not in frappe.get_installed_apps():
+			sys.exit(f"legist_routing is not installed on {args.site}")
+		if args.drop:
+			return drop()
+		use_own_queue()
+		purge_queue()
+		check_sweep_sql()
+		cases = ensure_fixtures()
+		insert_s = ensure_tasks(args.tasks, cases)
+		repair_idle(args.tasks)
+		if open_benchmark_tasks() < args.tasks:
+			unpark(args.tasks)
+		clock = choose_clock()
+		assigned = assignment_time(clock)
+		log(f"T = {clock}; {open_benchmark_tasks():,} open benchmark tasks")
+
+		# ---- idle
+		lines: list[Line] = []
+		sizes = [args.tasks] + ([args.small] if 0 < args.small < args.tasks else []) + [args.tasks]
+		by_size: dict[int, list[Line]] = {}
+		for k, size in enumerate(sizes):
+			if size != args.tasks:
+				log(f"parking all but {size:,} tasks")
+				park_after(size)
+			elif k:
+				log("restoring all tasks")
+				unpark(args.tasks)
+			log(f"idle: {size:,} open tasks")
+			measured = measure_idle(size, clock, args.samples)
+			if size in by_size:  # the second 100,000 pass: pool the samples
+				for old, new in zip(by_size[size], measured, strict=True):
+					old.samples += new.samples
+			else:
+				by_size[size] = measured
+		keyed: dict[str, Line] = {}
+		for size, measured in by_size.items():
+			for key, line in zip(("select", "sweep", "scan"), measured, strict=True):
+				keyed[f"{key}-{size}"] = line
+			lines += measured
+
+		# ---- due
+		names = due_names(args.tasks, args.due)
+		make_due(names, clock, assigned)
+		check_plan(names, clock)
+		sel = Line(
+			"due", "bare indexed SELECT (sweep's SQL)", args.tasks, len(names), base=f"select-{args.tasks}"
+		)
+		sel.samples = timed(lambda: frappe.db.sql_list(SWEEP_SQL, (clock, LIMIT)), args.samples)
+		sel.rows = rows_read(lambda: frappe.db.sql_list(SWEEP_SQL, (clock, LIMIT)))
+		sel.note = explain(SWEEP_SQL, clock)
+		from legist_routing.services import escalations
+
+		def sweep_enqueue():
+			escalations.sweep(now=clock, enqueue=True)
+			frappe.db.rollback()  # drops the after-commit enqueues: nothing reaches the queue
+
+		enq = Line("due", "sweep(now=T, enqueue=True), rolled back", args.tasks, len(names))
+		enq.base = f"select-{args.tasks}"
+		enq.samples = timed(sweep_enqueue, max(5, args.samples // 5))
+		enq.note = "select + 20 after-commit enqueues registered"
+		lines += [sel, enq]
+
+		tmp = Path(tempfile.mkdtemp(prefix="bench-escalation-"))
+		wanted = [s for s in SCENARIOS if s in args.scenarios.split(",")]
+		startup = worker_startup(args, tmp) if {"rq1", "rq2"} & set(wanted) else None
+		runs: dict[str, list[tuple[float, dict]]] = {s: [] for s in wanted}
+		for r in range(args.rounds):
+			for scenario in wanted:
+				log(f"due round {r + 1}/{args.rounds}: {scenario}")
+				seconds, extra = run_due(args, scenario, names, clock, assigned, tmp)
+				log(f"  {seconds:.2f} s; {extra['check']}")
+				runs[scenario].append((seconds, extra))
+		due_lines: dict[str, Line] = {}
+		for scenario, results in runs.items():
+			line = Line("due", LABELS[scenario], args.tasks, len(names), samples=[s for s, _ in results])
+			line.note = detail(scenario, [e for _, e in results])
+			if scenario in ("rq1", "rq2"):
+				enqueue = statistics.median(e["enqueue_s"] for _, e in results)
+				line.note = f"enqueue + commit {ms(enqueue):.1f} ms; " + line.note
+			due_lines[scenario] = line
+		if args.profile:
+			profile(names[: args.profile], clock, assigned)
+		restore_idle(names)
+
+		rq1 = due_lines["rq1"].median if "rq1" in due_lines else None
+		report = "\n\n".join(
+			[
+				"# Escalation sweep benchmark (benchmarks/bench_escalation_sweep.py)",
+				"Idle: nothing due. Median and p90 of single calls; the ratio is to the bare SELECT at the same "
+				"number of open tasks.",
+				idle_table([ln for ln in lines if ln.group == "idle"], keyed),
+				f"Due: {len(names):,} of {args.tasks:,} open tasks due for the 'remind' stage.",
+				idle_table([ln for ln in lines if ln.group == "due"], keyed),
+				due_table(list(due_lines.values()), rq1),
+				aims(keyed, args.tasks, args.small if args.small in by_size else None, due_lines),
+				context(args, clock, assigned, insert_s, startup),
+			]
+		)
+		RESULTS.mkdir(parents=True, exist_ok=True)
+		(RESULTS / "escalation_sweep.md").write_text(report + "\n")
+		print(report)
+		print(f"\n(written to {RESULTS / 'escalation_sweep.md'}; run took {time.time() - started:.0f} s)")
+	finally:
+		try:
+			frappe.db.rollback()
+			if names:
+				restore_idle(names)
+			if not args.drop:
+				if open_benchmark_tasks() < args.tasks:
+					unpark(args.tasks)
+				purge_queue()
+		finally:
+			frappe.destroy()
+
+
+if __name__ == "__main__":
+	main()
