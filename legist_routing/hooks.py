@@ -30,7 +30,7 @@ doc_events = {
 		"on_update": "legist_routing.services.events.on_task_update",
 	},
 	"ToDo": {
-		"after_insert": "legist_routing.services.tasks.sync_assignee",
+		# on_update runs for inserts too
 		"on_update": "legist_routing.services.tasks.sync_assignee",
 	},
 }

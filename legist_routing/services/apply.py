@@ -92,19 +92,32 @@ def create_task(intent: CreateTask, kind: str | None = None, title: str | None =
 def assign(task, user: str, notify_user: bool = True):
 	"""Assign through Frappe's ToDo so the work shows in the assignee's ToDo list."""
 	from frappe.desk.form import assign_to
+	from frappe.utils import get_datetime, now_datetime
 
-	assign_to.add(
-		{
-			"assign_to": [user],
-			"doctype": "Case Task",
-			"name": task.name,
-			"description": task.title,
-			"date": task.due.date() if task.due else None,
-			"priority": {"Urgent": "High", "High": "High", "Low": "Low"}.get(task.priority, "Medium"),
-			"notify": 1 if notify_user else 0,
-		},
-		ignore_permissions=True,
+	from legist_routing.services import escalations
+
+	frappe.flags.legist_assigning = True
+	try:
+		assign_to.add(
+			{
+				"assign_to": [user],
+				"doctype": "Case Task",
+				"name": task.name,
+				"description": task.title,
+				"date": get_datetime(task.due).date() if task.due else None,
+				"priority": {"Urgent": "High", "High": "High", "Low": "Low"}.get(task.priority, "Medium"),
+				"notify": 1 if notify_user else 0,
+			},
+			ignore_permissions=True,
+		)
+	finally:
+		frappe.flags.legist_assigning = False
+	# The mirror and the escalation clock, set once here rather than by the ToDo hook.
+	task.assigned_to, task.assigned_at = user, now_datetime().replace(microsecond=0)
+	frappe.db.set_value(
+		"Case Task", task.name, {"assigned_to": user, "assigned_at": task.assigned_at}, update_modified=False
 	)
+	escalations.rearm(task)
 
 
 def notify(intent: Notify, event: Event) -> dict:

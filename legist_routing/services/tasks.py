@@ -56,8 +56,8 @@ def acknowledge(name: str) -> dict:
 
 def sync_assignee(todo, method=None):
 	"""Keep Case Task.assigned_to in step with its open ToDo (assignments made by hand in the desk too)."""
-	if todo.reference_type != "Case Task" or not todo.reference_name:
-		return
+	if todo.reference_type != "Case Task" or not todo.reference_name or frappe.flags.legist_assigning:
+		return  # routing's own assignments set the mirror themselves (apply.assign)
 	current = frappe.get_all(
 		"ToDo",
 		filters={"reference_type": "Case Task", "reference_name": todo.reference_name, "status": "Open"},
