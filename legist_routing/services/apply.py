@@ -6,7 +6,6 @@ import dataclasses
 import json
 
 import frappe
-from frappe.desk.doctype.notification_log.notification_log import make_notification_logs
 
 from legist_routing.engine.decide import CreateTask, Decision, Event, Notify, Unresolved
 from legist_routing.services import assignment, mail, messages
@@ -90,28 +89,45 @@ def create_task(intent: CreateTask, kind: str | None = None, title: str | None =
 
 
 def assign(task, user: str, notify_user: bool = True):
-	"""Assign through Frappe's ToDo so the work shows in the assignee's ToDo list."""
-	from frappe.desk.form import assign_to
+	"""Assign through Frappe's ToDo, so the work shows in the assignee's ToDo list and the task's sidebar.
+
+	What ``frappe.desk.form.assign_to.add`` does for a desk user, without what routing does not need: a
+	routed task is new (no duplicate ToDo to look for) and the assignee mirror is written once here.
+	The ToDo adds the "assigned to" comment to the task's timeline; the assignee is notified the way
+	Frappe notifies assignments (a background job after commit).
+	"""
+	from frappe.desk.form.assign_to import notify_assignment
+	from frappe.desk.form.document_follow import follow_document
 	from frappe.utils import get_datetime, now_datetime
 
 	from legist_routing.services import escalations
 
 	frappe.flags.legist_assigning = True
 	try:
-		assign_to.add(
+		todo = frappe.get_doc(
 			{
-				"assign_to": [user],
-				"doctype": "Case Task",
-				"name": task.name,
-				"description": task.title,
-				"date": get_datetime(task.due).date() if task.due else None,
+				"doctype": "ToDo",
+				"allocated_to": user,
+				"reference_type": "Case Task",
+				"reference_name": task.name,
+				"description": frappe.utils.escape_html(task.title),
 				"priority": {"Urgent": "High", "High": "High", "Low": "Low"}.get(task.priority, "Medium"),
-				"notify": 1 if notify_user else 0,
-			},
-			ignore_permissions=True,
-		)
+				"status": "Open",
+				"date": get_datetime(task.due).date() if task.due else None,
+				"assigned_by": frappe.session.user,
+			}
+		).insert(ignore_permissions=True)
 	finally:
 		frappe.flags.legist_assigning = False
+	if not frappe.has_permission(doc=task, user=user):
+		# As assign_to does: an assignee without access gets the task shared with them.
+		frappe.share.add_docshare("Case Task", task.name, user, flags={"ignore_share_permission": True})
+	if frappe.get_cached_value("User", user, "follow_assigned_documents"):
+		follow_document("Case Task", task.name, user)
+	if notify_user:
+		notify_assignment(
+			todo.assigned_by, user, "Case Task", task.name, action="ASSIGN", description=todo.description
+		)
 	# The mirror and the escalation clock, set once here rather than by the ToDo hook.
 	task.assigned_to, task.assigned_at = user, now_datetime().replace(microsecond=0)
 	frappe.db.set_value(
@@ -144,8 +160,11 @@ def notify(intent: Notify, event: Event) -> dict:
 			frappe.db.set_value("Case Task", review.name, "assigned_to", user, update_modified=False)
 		document_type, document_name = "Case Task", review.name
 	if "in_app" in intent.channels:
-		make_notification_logs(
-			frappe._dict(
+		# Delivered by a worker once the event's transaction commits, as Frappe delivers its own alerts.
+		frappe.enqueue(
+			"frappe.desk.doctype.notification_log.notification_log.make_notification_logs",
+			queue="short",
+			doc=frappe._dict(
 				type="Alert",
 				document_type=document_type,
 				document_name=document_name,
@@ -153,7 +172,9 @@ def notify(intent: Notify, event: Event) -> dict:
 				email_content=intent.message or subject,
 				from_user=frappe.session.user,
 			),
-			list(intent.recipients),
+			users=list(intent.recipients),
+			now=bool(frappe.flags.in_test),
+			enqueue_after_commit=not frappe.flags.in_test,
 		)
 	emailed = None
 	if "email" in intent.channels:

@@ -63,6 +63,13 @@ def get_calendar(name: str | None = None) -> C.BusinessCalendar:
 	name = name or _default_name()
 	if not name:
 		return _fallback()
+	memo = frappe.local.cache.setdefault("legist_routing_calendars", {})
+	if name not in memo:  # one look-up per request
+		memo[name] = _load(name)
+	return memo[name]
+
+
+def _load(name: str) -> C.BusinessCalendar:
 	modified = frappe.db.get_value("Business Calendar", name, "modified")
 	if modified is None:
 		return _fallback()

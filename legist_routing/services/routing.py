@@ -65,6 +65,10 @@ def route(event: Event, facts: dict) -> dict | None:
 		# A concurrent delivery of the same event won the race: undo ours.
 		frappe.db.rollback(save_point=SAVEPOINT)
 		return {"status": "Duplicate"}
+	except (frappe.QueryDeadlockError, frappe.QueryTimeoutError):
+		# The database already rolled back the whole transaction, the user's save included: nothing to
+		# undo here, and the save must fail as a retryable error rather than pretend to have worked.
+		raise
 	except Exception:
 		frappe.db.rollback(save_point=SAVEPOINT)
 		return _record_error(event, started, decision)
@@ -99,9 +103,11 @@ def _summary(decision: Decision, results: list[dict]) -> str:
 
 
 def _log_doc(event: Event, **values):
-	doc = frappe.new_doc("Routing Log")
-	doc.update(
+	# get_doc, not new_doc: a log is written on every event and needs none of the new-document defaults.
+	doc = frappe.get_doc(
 		{
+			"doctype": "Routing Log",
+			"deliveries": 1,
 			"event": event.trigger,
 			"event_key": event.key[:140],
 			"case": event.case,

@@ -56,9 +56,21 @@ def transaction():
 	yield
 	frappe.db.rollback()
 	frappe.local.cache.pop("legist_routing_settings", None)
+	frappe.local.cache.pop("legist_routing_calendars", None)
 	frappe.set_user("Administrator")
 
 
 @pytest.fixture
 def people():
 	return {k: v[0] for k, v in PEOPLE.items()}
+
+
+@pytest.fixture
+def jobs_inline():
+	"""Run the alerts routing enqueues in-process, as Frappe does in its own tests (``frappe.flags.in_test``).
+
+	The real path, a worker after commit, is covered by test_rfe_flow.test_alert_is_delivered_by_a_worker.
+	"""
+	frappe.flags.in_test = True
+	yield
+	frappe.flags.in_test = False

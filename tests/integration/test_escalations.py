@@ -234,7 +234,7 @@ def test_computed_deadline_cites_its_rule(people):
 	assert "84" in notice.deadline_basis and "103.8(b)" in notice.deadline_basis
 
 
-def test_deadline_approaching_fires_once_per_threshold(people):
+def test_deadline_approaching_fires_once_per_threshold(people, jobs_inline):
 	from legist_routing.services import deadlines
 
 	add_rule(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 
 import frappe
 from frappe.utils import add_days, get_datetime, getdate, now_datetime, nowdate
@@ -19,7 +20,7 @@ def test_guide_rule_imports_as_printed_and_exports_back():
 	assert rules.export_rules(names) == [json.loads(text)]
 
 
-def test_aos_case_receiving_rfe_is_routed(people):
+def test_aos_case_receiving_rfe_is_routed(people, jobs_inline):
 	add_rule(SAMPLE_RULE)
 	case = make_case(people)
 	before = now_datetime()
@@ -184,3 +185,52 @@ def test_nobody_in_the_chain_is_reported_not_guessed(people):
 	assert log.status == "Partly Applied"
 	assert "case.primary_paralegal is not set on this case" in log.summary
 	assert all(t.assigned_to is None or t.kind == "Notification" for t in tasks_of(case))
+
+
+def test_alert_is_delivered_by_a_worker(people):
+	"""The real path: the in-app alert is queued when the event commits and a worker writes it."""
+	import os
+	import subprocess
+	import sys
+
+	rule = dict(SAMPLE_RULE, ruleName="Worker_Alert")
+	add_rule(rule)
+	case = make_case(people, case_title="Worker alert case")
+	make_notice(case)
+	review = next(t for t in tasks_of(case) if t.kind == "Notification")
+	frappe.db.commit()
+	try:
+		bench = os.environ.get("LEGIST_BENCH", os.path.expanduser("~/legist-bench"))
+		out = subprocess.run(
+			[
+				sys.executable,
+				"-m",
+				"frappe.utils.bench_helper",
+				"frappe",
+				"--site",
+				frappe.local.site,
+				"worker",
+				"--queue",
+				"short",
+				"--burst",
+			],
+			cwd=f"{bench}/sites",
+			capture_output=True,
+			text=True,
+			timeout=180,
+		)
+		assert out.returncode == 0, out.stderr
+		for _ in range(60):  # another worker of this bench may have taken the job
+			frappe.db.rollback()
+			if frappe.db.exists(
+				"Notification Log", {"for_user": people["attorney"], "document_name": review.name}
+			):
+				break
+			time.sleep(0.5)
+		assert frappe.db.exists(
+			"Notification Log", {"for_user": people["attorney"], "document_name": review.name}
+		)
+	finally:
+		frappe.db.rollback()
+		frappe.delete_doc("Routing Rule", "Worker_Alert", force=True)
+		frappe.db.commit()
