@@ -54,9 +54,11 @@ def apply(decision: Decision, event: Event) -> list[dict]:
 
 
 def create_task(intent: CreateTask, kind: str | None = None, title: str | None = None):
-	task = frappe.new_doc("Case Task")
-	task.update(
+	# get_doc, not new_doc: insert() applies the DocType's defaults; new_doc's user-default look-ups cost
+	# more than the rest of the task's insert.
+	task = frappe.get_doc(
 		{
+			"doctype": "Case Task",
 			"title": title or intent.title or messages.task_title(intent.title_code),
 			"case": intent.case,
 			"case_notice": intent.notice,
@@ -133,7 +135,7 @@ def assign(task, user: str, notify_user: bool = True):
 	frappe.db.set_value(
 		"Case Task", task.name, {"assigned_to": user, "assigned_at": task.assigned_at}, update_modified=False
 	)
-	escalations.rearm(task)
+	escalations.rearm(task, done=set() if task.flags.in_routing else None)
 
 
 def notify(intent: Notify, event: Event) -> dict:

@@ -42,17 +42,20 @@ def validate_team(doc):
 
 
 # ------------------------------------------------------------------------------------------ state
-def open_load(users) -> dict[str, tuple[int, float]]:
-	"""Open tasks and open estimated hours per user, in one grouped query."""
+def load_and_enabled(users) -> dict[str, tuple[bool, int, float]]:
+	"""Per user: enabled, open tasks, open estimated hours — one grouped query (indexed on assigned_to)."""
 	users = list(users)
 	if not users:
 		return {}
 	rows = frappe.db.sql(
-		"""select assigned_to, count(*), coalesce(sum(estimated_hours), 0) from `tabCase Task`
-		where assigned_to in %(users)s and status not in %(closed)s group by assigned_to""",
+		"""select u.name, u.enabled, count(t.name), coalesce(sum(t.estimated_hours), 0)
+		from `tabUser` u
+		left join `tabCase Task` t on t.assigned_to = u.name and t.status not in %(closed)s
+		where u.name in %(users)s
+		group by u.name, u.enabled""",
 		{"users": users, "closed": CLOSED},
 	)
-	return {r[0]: (int(r[1]), float(r[2])) for r in rows}
+	return {r[0]: (bool(r[1]), int(r[2]), float(r[3])) for r in rows}
 
 
 def absences(users, today: dt.date) -> dict[str, tuple]:
@@ -70,13 +73,6 @@ def absences(users, today: dt.date) -> dict[str, tuple]:
 	return {u: tuple(v) for u, v in out.items()}
 
 
-def _enabled(users) -> set[str]:
-	users = list(users)
-	if not users:
-		return set()
-	return set(frappe.get_all("User", filters={"name": ["in", users], "enabled": 1}, pluck="name"))
-
-
 def members(team: str | None = None, users=None, today: dt.date | None = None) -> list[S.Member]:
 	"""Engine members for a team's active rows (or for loose users, with no team), with load and leave."""
 	today = today or getdate(nowdate())
@@ -89,9 +85,10 @@ def members(team: str | None = None, users=None, today: dt.date | None = None) -
 	known = {r.user for r in rows}
 	loose = [u for u in (users or []) if u and u not in known]
 	everyone = [*known, *loose]
-	load = open_load(everyone)
+	state = load_and_enabled(everyone)
 	away = absences(everyone, today)
-	enabled = _enabled(everyone)
+	enabled = {u for u, (on, _n, _h) in state.items() if on}
+	load = {u: (n, h) for u, (_on, n, h) in state.items()}
 	out = [
 		S.Member(
 			user=r.user,

@@ -135,9 +135,11 @@ def next_at(task, done: set | None = None):
 	return calendars.to_site(E.next_due_at(policy, clock_for(task, cal), cal, done), cal)
 
 
-def rearm(task, write: bool = True):
-	"""Recompute ``next_escalation_at`` after anything a stage depends on changed."""
-	value = next_at(task)
+def rearm(task, write: bool = True, done: set | None = None):
+	"""Recompute ``next_escalation_at`` after anything a stage depends on changed.
+
+	``done``: the steps already run, when the caller knows them (an empty set for a new task)."""
+	value = next_at(task, done)
 	task.next_escalation_at = value
 	if write and not task.is_new():
 		frappe.db.set_value("Case Task", task.name, "next_escalation_at", value, update_modified=False)
@@ -224,9 +226,9 @@ def process_task(name: str, now=None) -> int:
 # ------------------------------------------------------------------------------------------ steps
 def _run(task, stage: E.Stage, step: E.Step, now, cal):
 	key = f"{task.name}|{step.stage}|{step.version}"[:140]
-	event = frappe.new_doc("Escalation Event")
-	event.update(
+	event = frappe.get_doc(
 		{
+			"doctype": "Escalation Event",
 			"task": task.name,
 			"case": task.case,
 			"stage": step.stage,
@@ -244,9 +246,9 @@ def _run(task, stage: E.Stage, step: E.Step, now, cal):
 	event.db_insert()  # the unique ledger key refuses a second execution of this step
 	for folded, version in step.ledger_keys[1:]:
 		# A reminder folded into this one during catch-up is done too: it must not fire later.
-		twin = frappe.new_doc("Escalation Event")
-		twin.update(
+		twin = frappe.get_doc(
 			{
+				"doctype": "Escalation Event",
 				**{f: event.get(f) for f in ("task", "case", "action", "due_at", "executed_at")},
 				"stage": folded,
 				"version": version,

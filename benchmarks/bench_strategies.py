@@ -1,0 +1,702 @@
+"""Benchmark: choosing an assignee from a team of 50, load-aware (least loaded) next to a plain round robin.
+
+What is measured
+	Per decision, in the same run, medians (and p90) of single calls:
+
+	1. The pure engine, ``legist_routing.engine.strategies.choose`` over 50 ``Member`` s (mixed roles,
+	capacities and load, two on leave, one disabled) for one ``Need``, with the chains:
+
+	- ``("round_robin",)``, feeding each decision's ``Choice.cursor`` into the next: the baseline;
+	- ``("least_loaded",)``;
+	- the guide's ``HYBRID`` chain (case_type, priority_override, role_slot, least_loaded) when the case's
+	paralegal is free (role_slot picks), and when all three slot people are unavailable (role_slot
+	skips them and least_loaded picks).
+
+	Default 20,000 decisions per chain, in interleaved blocks of 1,000 so drift hits every chain alike.
+
+	2. On a site (``--site``): ``legist_routing.services.assignment.choose(need, chain, team)`` for a
+	Routing Team of 50 members with real open Case Tasks (about 450 open, some closed), two absences and a
+	disabled user, for the same chains. ``choose`` reads the team (cached doc), the members' open load
+	(one grouped query on Case Task), absences and enabled users, then runs the engine; round robin also
+	locks the team row (``SELECT ... FOR UPDATE``), reads the cursor and writes the new one. Every decision
+	starts with fresh request caches (as a new web request or job would; Redis stays warm) and ends with
+	a commit (timed apart: "choose" and "choose + commit"). Default 300 decisions per chain, interleaved
+	in blocks of 25. The table also lists the SQL statements of a decision that follows one of the same
+	chain; below it come the time of the load query alone, its plan and how many rows Case Task holds
+	(Case Task has no index on ``assigned_to``, so the load query's cost follows the table's size), and
+	the same query on a session-private copy of those rows with an index on (assigned_to, status)
+	(``CREATE TEMPORARY TABLE``: nothing else sees it; ``--no-index-probe`` skips it).
+
+Baseline
+	The ratio column divides each chain's median by the round robin's median in the same run (engine:
+	``("round_robin",)``; site: ``assignment.choose`` with ``("round_robin",)``, lock and cursor write
+	included).
+
+Run
+	The engine alone, with any Python 3.10+ (no Frappe needed)::
+
+		PYTHONPATH=/work/main python3 /work/main/benchmarks/bench_strategies.py --engine-only
+
+	writes benchmarks/results/strategies_engine.md. Engine and site, from the bench's sites folder with the
+	bench's Python (the script never creates sites; make one with
+	``bash /work/main/scripts/new-site.sh legist-bench.localhost``)::
+
+		cd /root/legist-bench/sites
+		../env/bin/python /work/main/benchmarks/bench_strategies.py --site legist-bench.localhost
+
+	writes benchmarks/results/strategies.md (about 30 s; the first run adds about 30 s to create 50 users).
+	On the site the script creates, idempotently: users ``bstr.m01`` ... ``bstr.m50@example.com`` (Legist
+	Paralegal; ``bstr.m50`` disabled), the Routing Team "Bench Strategies Team", the Case Type "Bench
+	Strategies" and one Case; each run replaces its Case Tasks (``bstr-task-...``, no escalation pending)
+	and its two Routing Absences so the load matches the engine's team. ``--drop`` removes the tasks,
+	absences, Case and team, and exits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import random
+import statistics
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
+sys.path.insert(0, str(HERE.parent))  # the app, for plain-python runs from anywhere
+
+from legist_routing.engine import strategies as S  # noqa: E402
+
+TEAM_SIZE = 50
+SEED = 20261127
+TEAM = "Bench Strategies Team"
+CASE_TYPE = "Bench Strategies"
+TASK_PREFIX = "bstr-task-"
+AWAY = (7, 23)  # member indexes on leave today
+DISABLED = 49
+SLOT_FREE = (12, 30, 0)  # primary paralegal, secondary owner, team lead: all available
+SLOT_BUSY = (7, 23, 49)  # on leave, on leave, disabled
+
+
+def log(msg: str) -> None:
+	print(f"[bench] {msg}", file=sys.stderr, flush=True)
+
+
+def user(i: int) -> str:
+	return f"bstr.m{i + 1:02d}@example.com"
+
+
+def role_of(i: int) -> str:
+	if i == 0:
+		return "Managing Attorney"
+	if i < 4:
+		return "Senior Attorney"
+	if i < 10:
+		return "Associate"
+	return "Paralegal"
+
+
+def case_types_of(i: int) -> frozenset[str]:
+	"""A third handle only employment visas, a few only humanitarian work (the case-type filter drops them)."""
+	if i % 3 == 0:
+		return frozenset({"H-1B", "O-1", "L-1"})
+	if i % 7 == 1:
+		return frozenset({"Asylum", "U Visa"})
+	return frozenset()
+
+
+@dataclass(frozen=True)
+class Seat:
+	"""One member of the benchmark team, the same on the engine and on the site."""
+
+	index: int
+	role: str
+	capacity_tasks: int
+	capacity_hours: float
+	open_tasks: int
+	hours_each: float
+	case_types: frozenset[str]
+	languages: frozenset[str]
+
+
+def seats() -> list[Seat]:
+	rng = random.Random(SEED)
+	out = []
+	for i in range(TEAM_SIZE):
+		open_tasks = rng.randint(0, 16)
+		out.append(
+			Seat(
+				index=i,
+				role=role_of(i),
+				capacity_tasks=20,
+				capacity_hours=40.0,
+				open_tasks=open_tasks,
+				hours_each=rng.choice((1.0, 1.5, 2.0, 2.5)),
+				case_types=case_types_of(i),
+				languages=frozenset({"en", "es"}) if i % 5 == 0 else frozenset({"en"}),
+			)
+		)
+	return out
+
+
+def engine_members(today: dt.date) -> list[S.Member]:
+	away = ((today - dt.timedelta(days=1), today + dt.timedelta(days=2)),)
+	return [
+		S.Member(
+			user=user(s.index),
+			team=TEAM,
+			role=s.role,
+			enabled=s.index != DISABLED,
+			is_lead=s.index == 0,
+			capacity_tasks=s.capacity_tasks,
+			capacity_hours=s.capacity_hours,
+			open_tasks=s.open_tasks,
+			open_hours=s.open_tasks * s.hours_each,
+			case_types=s.case_types,
+			languages=s.languages,
+			away=away if s.index in AWAY else (),
+		)
+		for s in seats()
+	]
+
+
+def need(slots: tuple[int, int, int] | None) -> S.Need:
+	preferred = ()
+	if slots:
+		names = ("case.primary_paralegal", "case.secondary_owner", "team.lead")
+		preferred = tuple((name, user(i)) for name, i in zip(names, slots, strict=True))
+	return S.Need(
+		estimated_hours=2.0,
+		case_type="H-1B",
+		practice_group="Employment",
+		language="en",
+		priority="Standard",
+		preferred=preferred,
+	)
+
+
+# (key, label, chain, slots of the need)
+CHAINS = (
+	("round_robin", "round robin", ("round_robin",), None),
+	("least_loaded", "least loaded", ("least_loaded",), None),
+	("hybrid", "HYBRID, case paralegal free (role_slot picks)", S.HYBRID, SLOT_FREE),
+	("hybrid_fallback", "HYBRID, slot people unavailable (least_loaded picks)", S.HYBRID, SLOT_BUSY),
+)
+
+
+@dataclass
+class Result:
+	key: str
+	label: str
+	samples: list[float] = field(default_factory=list)  # seconds
+	with_commit: list[float] = field(default_factory=list)
+	chosen: dict[str, int] = field(default_factory=dict)
+	strategies: dict[str, int] = field(default_factory=dict)
+	queries: int | None = None
+
+	def median(self, values=None) -> float:
+		return statistics.median(values if values is not None else self.samples)
+
+	def p90(self, values=None) -> float:
+		values = sorted(values if values is not None else self.samples)
+		return values[min(len(values) - 1, int(len(values) * 0.9))]
+
+	def note(self, choice) -> None:
+		self.chosen[choice.user or "-"] = self.chosen.get(choice.user or "-", 0) + 1
+		self.strategies[choice.strategy or "-"] = self.strategies.get(choice.strategy or "-", 0) + 1
+
+
+# ----------------------------------------------------------------------------------------- engine
+def bench_engine(decisions: int, block: int) -> list[Result]:
+	today = dt.date(2026, 11, 25)
+	members = engine_members(today)
+	results = {key: Result(key, label) for key, label, _chain, _slots in CHAINS}
+	needs = {key: need(slots) for key, _label, _chain, slots in CHAINS}
+	chains = {key: chain for key, _label, chain, _slots in CHAINS}
+	cursor = None
+	clock = time.perf_counter
+	for key in results:  # warm-up
+		for _ in range(200):
+			S.choose(members, needs[key], chains[key], today, cursor)
+	done = 0
+	while done < decisions:
+		n = min(block, decisions - done)
+		for key, result in results.items():
+			chain, wanted, samples = chains[key], needs[key], result.samples
+			for _ in range(n):
+				t0 = clock()
+				choice = S.choose(members, wanted, chain, today, cursor)
+				samples.append(clock() - t0)
+				if key == "round_robin":
+					cursor = choice.cursor
+				result.note(choice)
+		done += n
+	check_engine(results, members, today)
+	return list(results.values())
+
+
+def check_engine(results: dict[str, Result], members: list[S.Member], today: dt.date) -> None:
+	"""Round robin visits every eligible member evenly; least loaded picks the lowest utilisation."""
+	eligible = [m for m in members if S.check(m, need(None), today).eligible]
+	rr = results["round_robin"].chosen
+	if set(rr) != {m.user for m in eligible} or max(rr.values()) - min(rr.values()) > 1:
+		raise AssertionError(f"round robin did not rotate evenly over the {len(eligible)} eligible members")
+	lowest = min(eligible, key=lambda m: (S.utilisation(m, need(None))[0], m.user)).user
+	if set(results["least_loaded"].chosen) != {lowest}:
+		raise AssertionError(f"least loaded chose {results['least_loaded'].chosen}, expected {lowest}")
+	if set(results["hybrid"].strategies) != {"role_slot"}:
+		raise AssertionError(f"hybrid: {results['hybrid'].strategies}")
+	if set(results["hybrid_fallback"].strategies) != {"least_loaded"}:
+		raise AssertionError(f"hybrid fallback: {results['hybrid_fallback'].strategies}")
+
+
+def engine_table(results: list[Result]) -> str:
+	base = results[0].median()
+	out = [
+		"| chain | decisions | median µs | p90 µs | x round robin | chosen by |",
+		"|---|---:|---:|---:|---:|---|",
+	]
+	for r in results:
+		by = ", ".join(f"{k} {v:,}" for k, v in sorted(r.strategies.items()))
+		out.append(
+			f"| {r.label} | {len(r.samples):,} | {r.median() * 1e6:.1f} | {r.p90() * 1e6:.1f} "
+			f"| {r.median() / base:.2f} | {by}; {len(r.chosen)} different people |"
+		)
+	return "\n".join(out)
+
+
+# ------------------------------------------------------------------------------------------ site
+def ensure_site_fixtures(today: dt.date) -> str:
+	"""Users, team, Case, open tasks and absences; returns the Case name."""
+	import frappe
+
+	for s in seats():
+		email = user(s.index)
+		if not frappe.db.exists("User", email):
+			frappe.get_doc(
+				{
+					"doctype": "User",
+					"email": email,
+					"first_name": f"Bstr Member {s.index + 1:02d}",
+					"send_welcome_email": 0,
+					"roles": [{"role": "Legist Paralegal"}],
+				}
+			).insert(ignore_permissions=True)
+		enabled = 0 if s.index == DISABLED else 1
+		if frappe.db.get_value("User", email, "enabled") != enabled:
+			frappe.db.set_value("User", email, "enabled", enabled)
+	rows = [
+		{
+			"user": user(s.index),
+			"team_role": s.role,
+			"active": 1,
+			"capacity_tasks": s.capacity_tasks,
+			"capacity_hours": s.capacity_hours,
+			"case_types": ", ".join(sorted(s.case_types)),
+			"languages": ", ".join(sorted(s.languages)),
+		}
+		for s in seats()
+	]
+	if frappe.db.exists("Routing Team", TEAM):
+		team = frappe.get_doc("Routing Team", TEAM)
+		current = [(r.user, r.team_role, r.capacity_tasks, r.case_types or "") for r in team.members]
+		wanted = [(r["user"], r["team_role"], r["capacity_tasks"], r["case_types"]) for r in rows]
+		if current != wanted or team.team_lead != user(0):
+			team.team_lead = user(0)
+			team.set("members", rows)
+			team.save(ignore_permissions=True)
+	else:
+		frappe.get_doc(
+			{
+				"doctype": "Routing Team",
+				"team_name": TEAM,
+				"team_lead": user(0),
+				"default_strategy": "least_loaded",
+				"members": rows,
+			}
+		).insert(ignore_permissions=True)
+	if not frappe.db.exists("Case Type", CASE_TYPE):
+		frappe.get_doc(
+			{"doctype": "Case Type", "case_type_name": CASE_TYPE, "practice_group": "Employment"}
+		).insert(ignore_permissions=True)
+	case = frappe.db.get_value("Case", {"case_type": CASE_TYPE}, "name")
+	if not case:
+		case = (
+			frappe.get_doc(
+				{
+					"doctype": "Case",
+					"case_title": "Bench strategies case",
+					"case_type": CASE_TYPE,
+					"client_name": "Bench Client",
+				}
+			)
+			.insert(ignore_permissions=True)
+			.name
+		)
+	replace_tasks(case)
+	frappe.db.sql("delete from `tabRouting Absence` where user in %(users)s", {"users": members_away()})
+	for i in AWAY:
+		frappe.get_doc(
+			{
+				"doctype": "Routing Absence",
+				"user": user(i),
+				"from_date": today - dt.timedelta(days=1),
+				"to_date": today + dt.timedelta(days=2),
+			}
+		).insert(ignore_permissions=True)
+	frappe.db.commit()
+	return case
+
+
+def members_away() -> tuple[str, ...]:
+	return tuple(user(i) for i in AWAY)
+
+
+def replace_tasks(case: str) -> int:
+	"""The team's open load as real Case Tasks (plus some closed ones), written with one INSERT."""
+	import frappe
+
+	frappe.db.sql("delete from `tabCase Task` where name like %s", TASK_PREFIX + "%")
+	now = frappe.utils.now_datetime().replace(microsecond=0)
+	fields = (
+		"name",
+		"creation",
+		"modified",
+		"modified_by",
+		"owner",
+		"title",
+		"case",
+		"kind",
+		"status",
+		"assigned_to",
+		"priority",
+		"assigned_at",
+		"estimated_hours",
+	)
+	values = []
+	for s in seats():
+		for k in range(s.open_tasks + 3):  # three closed tasks each: the load query must skip them
+			status = "Open" if k < s.open_tasks else "Completed"
+			name = f"{TASK_PREFIX}{s.index + 1:02d}-{k:03d}"
+			row = {
+				"name": name,
+				"creation": now,
+				"modified": now,
+				"modified_by": "Administrator",
+				"owner": "Administrator",
+				"title": f"bench strategies task {name}",
+				"case": case,
+				"kind": "Work",
+				"status": status,
+				"assigned_to": user(s.index),
+				"priority": "Standard",
+				"assigned_at": now,
+				"estimated_hours": s.hours_each,
+			}
+			values.append(tuple(row[f] for f in fields))
+	placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
+	frappe.db.sql(
+		f"insert into `tabCase Task` ({', '.join(f'`{f}`' for f in fields)}) values "
+		+ ", ".join([placeholders] * len(values)),
+		[v for r in values for v in r],
+	)
+	return len(values)
+
+
+def drop_site() -> None:
+	import frappe
+
+	frappe.db.sql("delete from `tabCase Task` where name like %s", TASK_PREFIX + "%")
+	frappe.db.sql("delete from `tabRouting Absence` where user in %(users)s", {"users": members_away()})
+	for case in frappe.get_all("Case", filters={"case_type": CASE_TYPE}, pluck="name"):
+		frappe.db.sql("delete from `tabRouting Log` where `case` = %s", case)
+		frappe.db.sql("delete from `tabCase` where name = %s", case)
+	if frappe.db.exists("Routing Team", TEAM):
+		frappe.delete_doc("Routing Team", TEAM, ignore_permissions=True, force=True)
+	frappe.db.commit()
+	log("dropped the benchmark's tasks, absences, Case and team (users stay)")
+
+
+def new_request() -> None:
+	"""What frappe.init does for each request or job: drop the request-level caches (Redis stays)."""
+	import frappe
+
+	frappe.local.cache = {}
+	frappe.local.role_permissions = {}
+	frappe.local.new_doc_templates = {}
+
+
+def count_queries(fn) -> int:
+	import frappe
+
+	seen = []
+	original = frappe.db.sql
+
+	def counting(query, *args, **kwargs):
+		seen.append(query)
+		return original(query, *args, **kwargs)
+
+	frappe.db.sql = counting
+	try:
+		fn()
+	finally:
+		frappe.db.sql = original
+	return len(seen)
+
+
+LOAD_SQL = """select assigned_to, count(*), coalesce(sum(estimated_hours), 0) from {table}
+	where assigned_to in %(users)s and status not in %(closed)s group by assigned_to"""
+
+
+def load_plan(table: str, users: list[str]) -> str:
+	import frappe
+
+	from legist_routing.services import assignment
+
+	plan = frappe.db.sql(
+		"explain " + LOAD_SQL.format(table=table),
+		{"users": users, "closed": assignment.CLOSED},
+		as_dict=True,
+	)
+	return "; ".join(f"type={p.get('type')} key={p.get('key')} rows={p.get('rows')}" for p in plan)
+
+
+def index_probe(users: list[str]) -> dict:
+	"""The load query on a session-private copy of Case Task's load columns with an index on
+	(assigned_to, status): what the index the app lacks would give. Nothing else sees the copy."""
+	import frappe
+
+	from legist_routing.services import assignment
+
+	table = "bench_task_load_probe"
+	frappe.db.commit()
+	frappe.db.sql(f"drop temporary table if exists {table}")
+	frappe.db.sql(
+		f"create temporary table {table} as select name, assigned_to, status, estimated_hours from `tabCase Task`"
+	)
+	frappe.db.sql(f"alter table {table} add index assigned_status (assigned_to, status)")
+	params = {"users": users, "closed": assignment.CLOSED}
+	live = frappe.db.sql(LOAD_SQL.format(table="`tabCase Task`"), params)
+	copy = frappe.db.sql(LOAD_SQL.format(table=table), params)
+	if sorted(live) != sorted(copy):
+		raise AssertionError("the probe's copy does not give the live table's load")
+	samples = []
+	for _ in range(50):
+		t0 = time.perf_counter()
+		frappe.db.sql(LOAD_SQL.format(table=table), params)
+		samples.append(time.perf_counter() - t0)
+	out = {"ms": statistics.median(samples) * 1000, "plan": load_plan(table, users)}
+	frappe.db.sql(f"drop temporary table {table}")
+	return out
+
+
+def bench_site(decisions: int, block: int, today: dt.date, probe: bool = True) -> tuple[list[Result], dict]:
+	import frappe
+
+	from legist_routing.services import assignment
+
+	results = {key: Result(key, label) for key, label, _chain, _slots in CHAINS}
+	needs = {key: need(slots) for key, _label, _chain, slots in CHAINS}
+	chains = {key: chain for key, _label, chain, _slots in CHAINS}
+	clock = time.perf_counter
+
+	def decide(key: str):
+		return assignment.choose(needs[key], chains[key], TEAM, today)
+
+	for key in results:  # warm-up: imports, Redis copies of the team and the meta
+		for _ in range(5):
+			new_request()
+			decide(key)
+			frappe.db.commit()
+	for key, result in results.items():  # statements of a decision that follows one of the same chain
+		for _ in range(2):
+			new_request()
+			decide(key)
+			frappe.db.commit()
+		new_request()
+		result.queries = count_queries(lambda key=key: decide(key))
+		frappe.db.commit()
+	done = 0
+	while done < decisions:
+		n = min(block, decisions - done)
+		for key, result in results.items():
+			for _ in range(n):
+				new_request()
+				t0 = clock()
+				choice = decide(key)
+				t1 = clock()
+				frappe.db.commit()
+				t2 = clock()
+				result.samples.append(t1 - t0)
+				result.with_commit.append(t2 - t0)
+				result.note(choice)
+		done += n
+	check_site(results)
+	users = [user(s.index) for s in seats()]
+	load_samples = []
+	for _ in range(max(50, decisions // 2)):
+		t0 = clock()
+		assignment.open_load(users)
+		load_samples.append(clock() - t0)
+	members_samples = []
+	for _ in range(max(50, decisions // 2)):
+		new_request()
+		t0 = clock()
+		assignment.members(TEAM, None, today)
+		members_samples.append(clock() - t0)
+	frappe.db.rollback()
+	facts = {
+		"open_load_ms": statistics.median(load_samples) * 1000,
+		"members_ms": statistics.median(members_samples) * 1000,
+		"plan": load_plan("`tabCase Task`", users),
+		"probe": index_probe(users) if probe else None,
+		"task_rows": frappe.db.sql("select count(*) from `tabCase Task`")[0][0],
+		"team_open": frappe.db.sql(
+			"select count(*) from `tabCase Task` where name like %s and status = 'Open'", TASK_PREFIX + "%"
+		)[0][0],
+		"cursor": frappe.db.get_value("Routing Team", TEAM, "round_robin_cursor"),
+	}
+	return list(results.values()), facts
+
+
+def check_site(results: dict[str, Result]) -> None:
+	"""Same decisions as the engine: the site feeds it the same team."""
+	rr = results["round_robin"].chosen
+	if len(rr) < 10 or max(rr.values()) - min(rr.values()) > 1:
+		raise AssertionError(f"round robin on the site did not rotate evenly: {rr}")
+	disabled, away = user(DISABLED), set(members_away())
+	if disabled in rr or away & set(rr):
+		raise AssertionError("round robin on the site chose someone disabled or on leave")
+	if len(results["least_loaded"].chosen) != 1:
+		raise AssertionError(f"least loaded on the site changed its mind: {results['least_loaded'].chosen}")
+	if set(results["hybrid"].strategies) != {"role_slot"}:
+		raise AssertionError(f"hybrid on the site: {results['hybrid'].strategies}")
+	if set(results["hybrid_fallback"].strategies) != {"least_loaded"}:
+		raise AssertionError(f"hybrid fallback on the site: {results['hybrid_fallback'].strategies}")
+
+
+def site_table(results: list[Result]) -> str:
+	base = results[0].median()
+	base_commit = results[0].median(results[0].with_commit)
+	out = [
+		"| chain | decisions | choose: median ms | p90 ms | x round robin | choose + commit: median ms "
+		"| x round robin | SQL statements |",
+		"|---|---:|---:|---:|---:|---:|---:|---:|",
+	]
+	for r in results:
+		wc = r.median(r.with_commit)
+		out.append(
+			f"| {r.label} | {len(r.samples):,} | {r.median() * 1000:.2f} | {r.p90() * 1000:.2f} "
+			f"| {r.median() / base:.2f} | {wc * 1000:.2f} | {wc / base_commit:.2f} | {r.queries} |"
+		)
+	return "\n".join(out)
+
+
+# ------------------------------------------------------------------------------------------- main
+def parse_args(argv=None):
+	parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+	where = parser.add_mutually_exclusive_group(required=True)
+	where.add_argument("--site", help="also measure assignment.choose on this site")
+	where.add_argument("--engine-only", action="store_true", help="the pure engine only, no Frappe")
+	parser.add_argument("--sites-path", default=".", help="the bench's sites folder (default: the cwd)")
+	parser.add_argument("--decisions", type=int, default=20_000, help="engine decisions per chain")
+	parser.add_argument("--site-decisions", type=int, default=300, help="site decisions per chain")
+	parser.add_argument("--drop", action="store_true", help="remove the site fixtures and exit")
+	parser.add_argument(
+		"--no-index-probe", action="store_true", help="skip timing the load query on an indexed private copy"
+	)
+	return parser.parse_args(argv)
+
+
+def context(args, extra: list[str]) -> str:
+	lines = [
+		"Context:",
+		"",
+		f"- {os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.2f} at the end; "
+		f"Python {platform.python_version()} ({platform.python_implementation()})",
+		f"- team of {TEAM_SIZE}: 1 Managing Attorney, 3 Senior Attorneys, 6 Associates, 40 Paralegals; "
+		f"capacity 20 tasks / 40 h each; 0-16 open tasks each (seed {SEED}); 2 on leave, 1 disabled; "
+		"17 handle only H-1B/O-1/L-1, 5 only Asylum/U Visa",
+		"- need: 2 h, case type H-1B, Employment, English, Standard priority",
+		*extra,
+	]
+	return "\n".join(lines)
+
+
+def main(argv=None):
+	args = parse_args(argv)
+	started = time.time()
+	intro = "# Assignee choice benchmark (benchmarks/bench_strategies.py)"
+	if args.site and args.drop:
+		import frappe
+
+		frappe.init(site=args.site, sites_path=args.sites_path)
+		frappe.connect()
+		try:
+			frappe.set_user("Administrator")
+			drop_site()
+		finally:
+			frappe.destroy()
+		return
+	log(f"engine: {args.decisions:,} decisions per chain")
+	engine = bench_engine(args.decisions, 1000)
+	sections = [
+		intro,
+		"## Engine: `strategies.choose` over 50 members, per decision",
+		engine_table(engine),
+	]
+	extra: list[str] = []
+	if args.site:
+		import frappe
+
+		os.chdir(args.sites_path)
+		frappe.init(site=args.site, sites_path=args.sites_path)
+		frappe.connect()
+		try:
+			frappe.set_user("Administrator")
+			if "legist_routing" not in frappe.get_installed_apps():
+				sys.exit(f"legist_routing is not installed on {args.site}")
+			today = frappe.utils.getdate(frappe.utils.nowdate())
+			log("site: fixtures")
+			ensure_site_fixtures(today)
+			log(f"site: {args.site_decisions:,} decisions per chain")
+			site, facts = bench_site(args.site_decisions, 25, today, probe=not args.no_index_probe)
+			version = frappe.db.sql("select version()")[0][0]
+			frappe_version = frappe.__version__
+		finally:
+			frappe.destroy()
+		sections += [
+			"## Site: `assignment.choose(need, chain, team)` for a Routing Team of 50, per decision",
+			site_table(site),
+			"Parts of a decision (medians): the members' open load alone (one grouped query) "
+			f"{facts['open_load_ms']:.2f} ms; `assignment.members(team)` (team, load, absences, enabled users) "
+			f"{facts['members_ms']:.2f} ms. Load query plan: {facts['plan']}; Case Task holds "
+			f"{facts['task_rows']:,} rows, {facts['team_open']} of them open tasks of this team."
+			+ (
+				f" The same query on a private copy of those rows with an index on (assigned_to, status): "
+				f"{facts['probe']['ms']:.2f} ms ({facts['probe']['plan']})."
+				if facts["probe"]
+				else ""
+			),
+		]
+		extra = [
+			f"- site {args.site}; Frappe {frappe_version}; MariaDB {version}; each site decision starts with "
+			"fresh request caches (Redis warm) and ends with a commit",
+		]
+		name = "strategies.md"
+	else:
+		name = "strategies_engine.md"
+	sections.append(context(args, extra))
+	report = "\n\n".join(sections)
+	RESULTS.mkdir(parents=True, exist_ok=True)
+	(RESULTS / name).write_text(report + "\n")
+	print(report)
+	print(f"\n(written to {RESULTS / name}; run took {time.time() - started:.0f} s)")
+
+
+if __name__ == "__main__":
+	main()
