@@ -8,7 +8,7 @@ import json
 import frappe
 
 from legist_routing.engine.decide import CreateTask, Decision, Event, Notify, Unresolved
-from legist_routing.services import assignment, mail, messages
+from legist_routing.services import assignment, messages, notify
 
 
 def intent_dict(intent) -> dict:
@@ -49,7 +49,7 @@ def apply(decision: Decision, event: Event) -> list[dict]:
 				}
 			)
 		else:
-			results.append({**base, **notify(intent, event)})
+			results.append({**base, **deliver(intent, event)})
 	return results
 
 
@@ -138,7 +138,7 @@ def assign(task, user: str, notify_user: bool = True):
 	escalations.rearm(task, done=set() if task.flags.in_routing else None)
 
 
-def notify(intent: Notify, event: Event) -> dict:
+def deliver(intent: Notify, event: Event) -> dict:
 	"""In-app through the Notification Log, e-mail through the e-mail queue; a response window becomes a task."""
 	subject = intent.subject or messages.notification_subject(intent.topic)
 	document_type, document_name = event.reference_doctype, event.reference_name
@@ -161,28 +161,16 @@ def notify(intent: Notify, event: Event) -> dict:
 			)
 			frappe.db.set_value("Case Task", review.name, "assigned_to", user, update_modified=False)
 		document_type, document_name = "Case Task", review.name
-	if "in_app" in intent.channels:
-		# Delivered by a worker once the event's transaction commits, as Frappe delivers its own alerts.
-		frappe.enqueue(
-			"frappe.desk.doctype.notification_log.notification_log.make_notification_logs",
-			queue="short",
-			doc=frappe._dict(
-				type="Alert",
-				document_type=document_type,
-				document_name=document_name,
-				subject=subject,
-				email_content=intent.message or subject,
-				from_user=frappe.session.user,
-			),
-			users=list(intent.recipients),
-			now=bool(frappe.flags.in_test),
-			enqueue_after_commit=not frappe.flags.in_test,
-		)
-	emailed = None
-	if "email" in intent.channels:
-		emailed = mail.send(
-			list(intent.recipients), subject, intent.message or subject, document_type, document_name
-		)
+	emailed = notify.send(
+		list(intent.recipients),
+		intent.channels,
+		document_type,
+		document_name,
+		subject,
+		intent.message,
+		from_user=frappe.session.user,
+		deferred=True,
+	)
 	result = {"status": "notified", "recipients": list(intent.recipients), "channels": list(intent.channels)}
 	if emailed is False:
 		result["email"] = "not queued: the site has no outgoing Email Account"

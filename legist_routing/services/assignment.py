@@ -192,20 +192,9 @@ def alert_unroutable(task, reason: str):
 	frappe.db.set_value("Case Task", task.name, "unroutable", 1, update_modified=False)
 	if not ops:
 		return
-	from frappe.desk.doctype.notification_log.notification_log import make_notification_logs
+	from legist_routing.services import notify
 
-	subject = _("Nobody could take {0}: {1}").format(task.title, reason)
-	make_notification_logs(
-		frappe._dict(
-			type="Alert",
-			document_type="Case Task",
-			document_name=task.name,
-			subject=subject,
-			email_content=subject,
-			from_user="Administrator",
-		),
-		[ops],
-	)
+	notify.in_app([ops], "Case Task", task.name, _("Nobody could take {0}: {1}").format(task.title, reason))
 
 
 # -------------------------------------------------------------------------------------- reassigning

@@ -19,7 +19,7 @@ from frappe.utils import now_datetime
 
 from legist_routing.engine import escalation as E
 from legist_routing.engine import facts as F
-from legist_routing.services import calendars, mail
+from legist_routing.services import calendars, notify
 
 CLOSED = ("Completed", "Cancelled")
 WATCH = {"Not Acknowledged": "not_acknowledged", "Not Completed": "not_completed"}
@@ -351,24 +351,7 @@ def _users_with_role(role: str) -> list[str]:
 
 
 def _notify(task, users: list[str], subject: str, body: str, channels):
-	from frappe.desk.doctype.notification_log.notification_log import make_notification_logs
-
-	if not users:
-		return
-	if "in_app" in channels:
-		make_notification_logs(
-			frappe._dict(
-				type="Alert",
-				document_type="Case Task",
-				document_name=task.name,
-				subject=subject,
-				email_content=body,
-				from_user="Administrator",
-			),
-			users,
-		)
-	if "email" in channels:
-		mail.send(users, subject, body, "Case Task", task.name)
+	notify.send(users, channels, "Case Task", task.name, subject, body)
 
 
 def _remind(task, stage):

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import frappe
@@ -97,3 +101,27 @@ def log_of(reference_name: str):
 		"Routing Log", {"reference_name": reference_name}, "name", order_by="creation desc"
 	)
 	return frappe.get_doc("Routing Log", name) if name else None
+
+
+def drain_queue_until(done, queue: str = "short", timeout: float = 30) -> str:
+	"""Run a real RQ worker in burst mode on ``queue``, then wait until ``done()`` holds.
+
+	Another worker of the same bench (a running ``bench start``) may take the job first, hence the wait.
+	Returns the worker's output for assertion messages."""
+	bench = os.environ.get("LEGIST_BENCH", os.path.expanduser("~/legist-bench"))
+	cmd = [sys.executable, "-m", "frappe.utils.bench_helper", "frappe", "--site", frappe.local.site]
+	out = subprocess.run(
+		[*cmd, "worker", "--queue", queue, "--burst"],
+		cwd=f"{bench}/sites",
+		capture_output=True,
+		text=True,
+		timeout=180,
+	)
+	assert out.returncode == 0, out.stderr
+	deadline = time.monotonic() + timeout
+	while time.monotonic() < deadline:
+		frappe.db.rollback()
+		if done():
+			break
+		time.sleep(0.5)
+	return out.stdout + out.stderr

@@ -12,12 +12,11 @@ import os
 import subprocess
 import sys
 import textwrap
-import time
 
 import frappe
 import pytest
 from frappe.utils import get_datetime
-from helpers import add_rule, make_case, make_notice, tasks_of
+from helpers import add_rule, drain_queue_until, make_case, make_notice, tasks_of
 
 from legist_routing.services import escalations
 
@@ -381,32 +380,8 @@ def test_the_sweep_runs_on_the_rq_queue(people):
 	task = _committed_task(people, W(2026, 12, 7, 10))
 	escalations.sweep(now=W(2026, 12, 7, 14, 30), enqueue=True)
 	frappe.db.commit()
-	out = subprocess.run(
-		[
-			sys.executable,
-			"-m",
-			"frappe.utils.bench_helper",
-			"frappe",
-			"--site",
-			frappe.local.site,
-			"worker",
-			"--queue",
-			"short",
-			"--burst",
-		],
-		cwd=f"{BENCH}/sites",
-		capture_output=True,
-		text=True,
-		timeout=180,
-	)
-	assert out.returncode == 0, out.stderr
-	# Another worker of this bench (a running `bench start`) may have taken the job first: wait for it.
-	for _ in range(60):
-		frappe.db.rollback()
-		if ledger(task):
-			break
-		time.sleep(0.5)
-	assert [e.stage for e in ledger(task)] == ["remind"], out.stdout + out.stderr
+	output = drain_queue_until(lambda: ledger(task))
+	assert [e.stage for e in ledger(task)] == ["remind"], output
 
 
 def test_the_idle_sweep_is_an_index_seek():

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 
 import frappe
 from frappe.utils import add_days, get_datetime, getdate, now_datetime, nowdate
-from helpers import SAMPLE_RULE, add_rule, guide_rule_text, log_of, make_case, make_notice, tasks_of
+from helpers import (
+	SAMPLE_RULE,
+	add_rule,
+	drain_queue_until,
+	guide_rule_text,
+	log_of,
+	make_case,
+	make_notice,
+	tasks_of,
+)
 
 from legist_routing.services import events, rules
 
@@ -189,47 +197,16 @@ def test_nobody_in_the_chain_is_reported_not_guessed(people):
 
 def test_alert_is_delivered_by_a_worker(people):
 	"""The real path: the in-app alert is queued when the event commits and a worker writes it."""
-	import os
-	import subprocess
-	import sys
-
 	rule = dict(SAMPLE_RULE, ruleName="Worker_Alert")
 	add_rule(rule)
 	case = make_case(people, case_title="Worker alert case")
 	make_notice(case)
 	review = next(t for t in tasks_of(case) if t.kind == "Notification")
 	frappe.db.commit()
+	alert = {"for_user": people["attorney"], "document_name": review.name}
 	try:
-		bench = os.environ.get("LEGIST_BENCH", os.path.expanduser("~/legist-bench"))
-		out = subprocess.run(
-			[
-				sys.executable,
-				"-m",
-				"frappe.utils.bench_helper",
-				"frappe",
-				"--site",
-				frappe.local.site,
-				"worker",
-				"--queue",
-				"short",
-				"--burst",
-			],
-			cwd=f"{bench}/sites",
-			capture_output=True,
-			text=True,
-			timeout=180,
-		)
-		assert out.returncode == 0, out.stderr
-		for _ in range(60):  # another worker of this bench may have taken the job
-			frappe.db.rollback()
-			if frappe.db.exists(
-				"Notification Log", {"for_user": people["attorney"], "document_name": review.name}
-			):
-				break
-			time.sleep(0.5)
-		assert frappe.db.exists(
-			"Notification Log", {"for_user": people["attorney"], "document_name": review.name}
-		)
+		output = drain_queue_until(lambda: frappe.db.exists("Notification Log", alert))
+		assert frappe.db.exists("Notification Log", alert), output
 	finally:
 		frappe.db.rollback()
 		frappe.delete_doc("Routing Rule", "Worker_Alert", force=True)
