@@ -50,6 +50,7 @@ def run():
 			frappe.get_doc(
 				{"doctype": "Case Type", "case_type_name": name, "practice_group": group, "form_types": forms}
 			).insert()
+	_teams()
 	settings = frappe.get_single("Routing Settings")
 	settings.operations_manager = "olga@firm.example"
 	settings.save()
@@ -67,6 +68,46 @@ def run():
 		_notice(perez, "Biometrics Appointment", "IOE0998765432", None)
 	frappe.db.commit()  # nosemgrep: a bench execute command owns its transaction
 	print("Demo data ready. Log in as Administrator or olga@firm.example (password " + PASSWORD + ").")
+
+
+def _teams():
+	"""Two teams, so that the Routing Log of each demo assignment lists candidates and reasons."""
+	teams = (
+		(
+			"Paralegals",
+			"olga@firm.example",
+			"role_slot, least_loaded",
+			(
+				("ana@firm.example", "Paralegal", "en, es", 12),
+				("luis@firm.example", "Paralegal", "en, es", 12),
+				("olga@firm.example", "Operations Manager", "en", 0),
+			),
+		),
+		(
+			"Attorneys",
+			"david@firm.example",
+			"priority_override, least_loaded",
+			(
+				("maria@firm.example", "Associate", "en", 0),
+				("david@firm.example", "Senior Attorney", "en", 0),
+			),
+		),
+	)
+	for name, lead, strategy, members in teams:
+		if frappe.db.exists("Routing Team", name):
+			continue
+		frappe.get_doc(
+			{
+				"doctype": "Routing Team",
+				"team_name": name,
+				"team_lead": lead,
+				"default_strategy": strategy,
+				"members": [
+					{"user": u, "team_role": role, "languages": langs, "capacity_tasks": cap, "active": 1}
+					for u, role, langs, cap in members
+				],
+			}
+		).insert()
 
 
 def _case(title, case_type, client, lang, paralegal):
