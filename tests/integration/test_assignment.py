@@ -284,3 +284,22 @@ def test_two_processes_round_robin_without_double_pick_or_skip():
 def test_team_form_refuses_unknown_strategy(people):
 	with pytest.raises(frappe.ValidationError, match="unknown strategy"):
 		team("Bad", [{"user": people["paralegal"]}], strategy="round_robbin")
+
+
+def test_kpi_report_counts_reassignments_and_acknowledgements(people):
+	from legist_routing.legist_routing.report.routing_kpis.routing_kpis import execute
+
+	add_rule(SAMPLE_RULE)
+	case = make_case(people)
+	make_notice(case)
+	intake = next(t for t in tasks_of(case) if t.title == "RFE Intake")
+	frappe.set_user(people["paralegal"])
+	api.acknowledge_task(intake.name)
+	frappe.set_user(people["manager"])
+	draft = next(t for t in tasks_of(case) if t.title == "Draft RFE Response")
+	api.reassign_task(draft.name, people["paralegal2"], "Overload")
+	_columns, rows = execute({"user": None})
+	by = {r["kpi"]: r for r in rows}
+	assert by["Reassignment rate"]["numerator"] >= 1
+	assert by["Acknowledged within SLA"]["numerator"] >= 1
+	assert by["Client communication latency"]["value"] == "n/a"
