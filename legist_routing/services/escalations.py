@@ -156,6 +156,11 @@ def sweep(now=None, enqueue: bool = True, batch: int = 50, limit: int = 5000) ->
 		order by next_escalation_at limit %s""",
 		(now, limit),
 	)
+	if enqueue and frappe.db.exists("Escalation Event", {"email_pending": 1}):
+		# Left behind by a worker that stopped between its steps and its e-mails.
+		frappe.enqueue(
+			"legist_routing.services.escalations.flush_outbox", queue="short", enqueue_after_commit=True
+		)
 	for i in range(0, len(names), batch):
 		chunk = names[i : i + batch]
 		if enqueue:
@@ -195,7 +200,45 @@ def process(names: list[str], at=None, commit: bool = True) -> dict:
 				frappe.db.rollback(save_point="legist_escalation")
 			counts["errors"] += 1
 			frappe.log_error(title=f"Escalation failed for {name}")
+	counts["emails"] = flush_outbox(commit=commit)
 	return counts
+
+
+def flush_outbox(commit: bool = True, limit: int = 5000) -> int:
+	"""Send the escalation e-mails waiting in the ledger: one e-mail per person, listing each step.
+
+	The rows are locked (other workers skip them) and cleared in the transaction that queues the
+	e-mails, so a worker that dies before its commit leaves them for the next flush: nothing is sent
+	twice, nothing is lost.
+	"""
+	rows = frappe.db.sql(
+		"""select name, task, recipients, email_subject, email_body from `tabEscalation Event`
+		where email_pending = 1 order by creation limit %s for update skip locked""",
+		limit,
+		as_dict=True,
+	)
+	if not rows:
+		return 0
+	by_user: dict[str, list] = {}
+	for row in rows:
+		for user in split_targets(row.recipients):
+			by_user.setdefault(user, []).append(row)
+	for user, items in by_user.items():
+		if len(items) == 1:
+			subject, body = items[0].email_subject, items[0].email_body
+		else:
+			subject = _("{0} tasks need your attention").format(len(items))
+			body = "<br><br>".join(
+				f"<b>{frappe.utils.escape_html(r.email_subject)}</b><br>{r.email_body}" for r in items
+			)
+		notify.email([user], subject, body, "Case Task", items[0].task)
+	frappe.db.sql(
+		"update `tabEscalation Event` set email_pending = 0 where name in %(names)s",
+		{"names": [r.name for r in rows]},
+	)
+	if commit:
+		frappe.db.commit()  # nosemgrep: a background job owns its transaction
+	return len(by_user)
 
 
 def process_task(name: str, now=None) -> int:
@@ -215,8 +258,9 @@ def process_task(name: str, now=None) -> int:
 	for step in steps:
 		_run(task, stages[step.stage], step, now, cal)
 		done.update(step.ledger_keys)
-		task.reload()
-	task.next_escalation_at = next_at(task)
+		if step.action != "remind":  # a reminder changes nothing on the task itself
+			task.reload()
+	task.next_escalation_at = next_at(task, done)
 	frappe.db.set_value(
 		"Case Task", name, "next_escalation_at", task.next_escalation_at, update_modified=False
 	)
@@ -266,10 +310,10 @@ def _run(task, stage: E.Stage, step: E.Step, now, cal):
 		)
 		twin.db_insert()
 	if stage.action == "remind":
-		recipients, text = _remind(task, stage)
+		recipients, text, subject, body = _remind(task, stage)
 	elif stage.action == "reassign" and _already_moved(task, stage, step):
 		# Moved once by this stage and still not acknowledged: no ping-pong between owners, a manager decides.
-		recipients, text = _escalate(
+		recipients, text, subject, body = _escalate(
 			task,
 			E.Stage(
 				stage.key,
@@ -283,15 +327,17 @@ def _run(task, stage: E.Stage, step: E.Step, now, cal):
 			),
 		)
 	elif stage.action == "reassign":
-		recipients, text = _reassign(task, stage, now)
+		recipients, text, subject, body = _reassign(task, stage, now)
 	else:
-		recipients, text = _escalate(task, stage)
-	frappe.db.set_value(
-		"Escalation Event",
-		event.name,
-		{"recipients": ", ".join(recipients), "detail": text},
-		update_modified=False,
-	)
+		recipients, text, subject, body = _escalate(task, stage)
+	values = {"recipients": ", ".join(recipients), "detail": text}
+	if subject and recipients:
+		if "in_app" in stage.channels:
+			notify.in_app(recipients, "Case Task", task.name, subject, body)
+		if "email" in stage.channels:
+			# Into the outbox with the step; flush_outbox sends one e-mail per person per batch.
+			values.update(email_pending=1, email_subject=subject, email_body=body or subject)
+	frappe.db.set_value("Escalation Event", event.name, values, update_modified=False)
 	task.add_comment("Info", text)
 	_log(task, stage, step, key, text)
 
@@ -350,20 +396,14 @@ def _users_with_role(role: str) -> list[str]:
 	)
 
 
-def _notify(task, users: list[str], subject: str, body: str, channels):
-	notify.send(users, channels, "Case Task", task.name, subject, body)
-
-
 def _remind(task, stage):
 	users = [task.assigned_to] if task.assigned_to else []
 	if stage.watch == "not_acknowledged":
 		subject = _("Reminder: please acknowledge {0}").format(task.title)
 	else:
 		subject = _("Reminder: {0} is due {1}").format(task.title, frappe.utils.format_datetime(task.due))
-	_notify(task, users, subject, subject, stage.channels)
-	return users, _("Escalation {0}: reminded {1}.").format(
-		stage.key, ", ".join(users) or _("nobody (no assignee)")
-	)
+	text = _("Escalation {0}: reminded {1}.").format(stage.key, ", ".join(users) or _("nobody (no assignee)"))
+	return users, text, subject, subject
 
 
 def _reassign(task, stage, now):
@@ -374,15 +414,17 @@ def _reassign(task, stage, now):
 	if not chosen:
 		ops = resolve_targets(task, "operations.manager")
 		subject = _("Could not reassign {0}: {1}").format(task.title, why)
-		_notify(task, ops, subject, subject, stage.channels)
-		return ops, _("Escalation {0}: nobody to reassign to ({1}); told the operations manager.").format(
+		text = _("Escalation {0}: nobody to reassign to ({1}); told the operations manager.").format(
 			stage.key, why
 		)
+		return ops, text, subject, subject
 	previous = task.assigned_to
 	assignment.reassign(task, chosen, reason="Escalation", note=stage.key, now=now)
-	return [chosen], _("Escalation {0}: not acknowledged by {1}; reassigned to {2}.").format(
+	# The new owner is told the way Frappe tells of any assignment (apply.assign).
+	text = _("Escalation {0}: not acknowledged by {1}; reassigned to {2}.").format(
 		stage.key, previous or "-", chosen
 	)
+	return [chosen], text, None, None
 
 
 def _escalate(task, stage):
@@ -394,13 +436,11 @@ def _escalate(task, stage):
 	)
 	subject = _("Escalation: {0} on {1}").format(task.title, case_title)
 	body = "<br>".join(frappe.utils.escape_html(line) for line in lines)
-	_notify(task, users, subject, body, stage.channels)
 	frappe.db.set_value(
 		"Case Task", task.name, "escalation_level", (task.escalation_level or 0) + 1, update_modified=False
 	)
-	return users, _("Escalation {0}: escalated to {1}. {2}").format(
-		stage.key, ", ".join(users), " ".join(lines)
-	)
+	text = _("Escalation {0}: escalated to {1}. {2}").format(stage.key, ", ".join(users), " ".join(lines))
+	return users, text, subject, body
 
 
 def _log(task, stage, step, key, text):

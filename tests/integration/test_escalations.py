@@ -423,3 +423,24 @@ def test_no_ping_pong_after_a_reassignment(people):
 		"Notification Log",
 		{"for_user": people["manager"], "document_name": task.name, "subject": ["like", "Escalation%"]},
 	)
+
+
+def test_reminder_emails_are_one_per_person_per_batch(people):
+	tasks = [intake_task(people, W(2026, 12, 7, 10)) for _ in range(3)]
+	before = frappe.db.count("Email Queue")
+	sweep(W(2026, 12, 7, 14, 30))
+	for task in tasks:
+		assert [e.stage for e in ledger(task)] == ["remind"]
+	# Three reminders for the same paralegal: one e-mail listing all three, and nothing left pending.
+	queued = frappe.get_all(
+		"Email Queue",
+		filters={"creation": [">=", frappe.utils.now_datetime() - dt.timedelta(minutes=5)]},
+		fields=["name", "message"],
+		order_by="creation desc",
+		limit=max(1, frappe.db.count("Email Queue") - before),
+	)
+	digests = [q for q in queued if "3 tasks need your attention" in (q.message or "")]
+	assert len(digests) == 1
+	assert not frappe.db.exists(
+		"Escalation Event", {"task": ["in", [t.name for t in tasks]], "email_pending": 1}
+	)
