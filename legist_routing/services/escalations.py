@@ -269,77 +269,76 @@ def process_task(name: str, now=None) -> int:
 
 # ------------------------------------------------------------------------------------------ steps
 def _run(task, stage: E.Stage, step: E.Step, now, cal):
+	"""One step: its effects, then its ledger rows, in one transaction (the caller's)."""
 	key = f"{task.name}|{step.stage}|{step.version}"[:140]
-	event = frappe.get_doc(
-		{
-			"doctype": "Escalation Event",
-			"task": task.name,
-			"case": task.case,
-			"stage": step.stage,
-			"action": step.action,
-			"due_at": calendars.to_site(step.at, cal),
-			"executed_at": now,
-			"version": step.version,
-			"ledger_key": key,
-			"collapsed": ", ".join(step.collapsed),
-		}
-	)
-	event.name = frappe.generate_hash(length=12)
-	event.owner = event.modified_by = "Administrator"
-	event.creation = event.modified = now_datetime()
-	event.db_insert()  # the unique ledger key refuses a second execution of this step
-	for folded, version in step.ledger_keys[1:]:
-		# A reminder folded into this one during catch-up is done too: it must not fire later.
-		twin = frappe.get_doc(
-			{
-				"doctype": "Escalation Event",
-				**{f: event.get(f) for f in ("task", "case", "action", "due_at", "executed_at")},
-				"stage": folded,
-				"version": version,
-				"ledger_key": f"{task.name}|{folded}|{version}"[:140],
-				"collapsed": "",
-				"detail": _("Folded into {0} after an outage.").format(step.stage),
-			}
-		)
-		twin.name = frappe.generate_hash(length=12)
-		twin.owner, twin.modified_by, twin.creation, twin.modified = (
-			event.owner,
-			event.owner,
-			event.creation,
-			event.modified,
-		)
-		twin.db_insert()
 	if stage.action == "remind":
 		recipients, text, subject, body = _remind(task, stage)
 	elif stage.action == "reassign" and _already_moved(task, stage, step):
 		# Moved once by this stage and still not acknowledged: no ping-pong between owners, a manager decides.
-		recipients, text, subject, body = _escalate(
-			task,
-			E.Stage(
-				stage.key,
-				stage.watch,
-				stage.anchor,
-				stage.hours,
-				stage.clock,
-				"escalate",
-				"operations.manager",
-				stage.channels,
-			),
+		manager = E.Stage(
+			stage.key,
+			stage.watch,
+			stage.anchor,
+			stage.hours,
+			stage.clock,
+			"escalate",
+			"operations.manager",
+			stage.channels,
 		)
+		recipients, text, subject, body = _escalate(task, manager)
 	elif stage.action == "reassign":
 		recipients, text, subject, body = _reassign(task, stage, now)
 	else:
 		recipients, text, subject, body = _escalate(task, stage)
-	values = {"recipients": ", ".join(recipients), "detail": text}
+	email = {}
 	if subject and recipients:
 		if "in_app" in stage.channels:
 			notify.in_app(recipients, "Case Task", task.name, subject, body)
 		if "email" in stage.channels:
 			# Into the outbox with the step; flush_outbox sends one e-mail per person per batch.
-			values.update(email_pending=1, email_subject=subject, email_body=body or subject)
-	frappe.db.set_value("Escalation Event", event.name, values, update_modified=False)
+			email = {"email_pending": 1, "email_subject": subject, "email_body": body or subject}
+	common = {
+		"task": task.name,
+		"case": task.case,
+		"action": step.action,
+		"due_at": calendars.to_site(step.at, cal),
+		"executed_at": now,
+	}
+	# The ledger: written once, never updated (an update of the outbox flag would contend with
+	# flush_outbox's locks). The unique key refuses a second execution of this step.
+	_ledger_row(
+		{
+			**common,
+			**email,
+			"stage": step.stage,
+			"version": step.version,
+			"ledger_key": key,
+			"collapsed": ", ".join(step.collapsed),
+			"recipients": ", ".join(recipients),
+			"detail": text,
+		}
+	)
+	for folded, version in step.ledger_keys[1:]:
+		# A reminder folded into this one during catch-up is done too: it must not fire later.
+		_ledger_row(
+			{
+				**common,
+				"stage": folded,
+				"version": version,
+				"ledger_key": f"{task.name}|{folded}|{version}"[:140],
+				"detail": _("Folded into {0} after an outage.").format(step.stage),
+			}
+		)
 	task.add_comment("Info", text)
 	_log(task, stage, step, key, text)
+
+
+def _ledger_row(values: dict):
+	row = frappe.get_doc({"doctype": "Escalation Event", **values})
+	row.name = frappe.generate_hash(length=12)
+	row.owner = row.modified_by = "Administrator"
+	row.creation = row.modified = now_datetime()
+	row.db_insert()
 
 
 def _already_moved(task, stage, step) -> bool:
