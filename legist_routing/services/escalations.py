@@ -28,6 +28,7 @@ CLOCK = {"Business Hours": "business", "Calendar Hours": "calendar"}
 ACTION = {"Remind Assignee": "remind", "Reassign": "reassign", "Escalate": "escalate"}
 CHANNELS = {"In-App and Email": ("in_app", "email"), "In-App": ("in_app",), "Email": ("email",)}
 SPECIAL_TARGETS = ("team.lead",)
+DEADLOCK_RETRIES = 3
 
 
 # ----------------------------------------------------------------------------------------- policies
@@ -184,22 +185,35 @@ def process(names: list[str], at=None, commit: bool = True) -> dict:
 	(a savepoint per task), for inline use.
 	"""
 	now = at
-	counts = {"steps": 0, "tasks": 0, "errors": 0}
+	counts = {"steps": 0, "tasks": 0, "errors": 0, "retries": 0}
 	for name in names:
-		if not commit:
-			frappe.db.savepoint("legist_escalation")
-		try:
-			counts["steps"] += process_task(name, now)
-			counts["tasks"] += 1
-			if commit:
-				frappe.db.commit()  # nosemgrep: a background job owns its transactions, one per task
-		except Exception:
-			if commit:
+		for attempt in range(DEADLOCK_RETRIES + 1):
+			if not commit:
+				frappe.db.savepoint("legist_escalation")
+			try:
+				counts["steps"] += process_task(name, now)
+				counts["tasks"] += 1
+				if commit:
+					frappe.db.commit()  # nosemgrep: a background job owns its transactions, one per task
+				break
+			except frappe.QueryDeadlockError:
+				# The database rolled the task's transaction back whole: nothing of it happened, so
+				# running it again cannot do a step twice.
 				frappe.db.rollback()
-			else:
-				frappe.db.rollback(save_point="legist_escalation")
-			counts["errors"] += 1
-			frappe.log_error(title=f"Escalation failed for {name}")
+				if commit and attempt < DEADLOCK_RETRIES:
+					counts["retries"] += 1
+					continue
+				counts["errors"] += 1
+				frappe.log_error(title=f"Escalation failed for {name}")
+				break
+			except Exception:
+				if commit:
+					frappe.db.rollback()
+				else:
+					frappe.db.rollback(save_point="legist_escalation")
+				counts["errors"] += 1
+				frappe.log_error(title=f"Escalation failed for {name}")
+				break
 	counts["emails"] = flush_outbox(commit=commit)
 	return counts
 
