@@ -214,7 +214,11 @@ def process(names: list[str], at=None, commit: bool = True) -> dict:
 				counts["errors"] += 1
 				frappe.log_error(title=f"Escalation failed for {name}")
 				break
-	counts["emails"] = flush_outbox(commit=commit)
+	try:
+		counts["emails"] = flush_outbox(commit=commit)
+	except frappe.QueryDeadlockError:
+		frappe.db.rollback()  # the e-mails stay pending; the next flush (or sweep) sends them
+		counts["emails"] = 0
 	return counts
 
 
