@@ -149,7 +149,11 @@ def choose(need: S.Need, chain, team: str | None, today: dt.date | None = None) 
 	pool = members(team, preferred_users, today)
 	choice = S.choose(pool, need, chain, today, cursor)
 	if team and choice.strategy == "round_robin" and choice.cursor != cursor:
-		frappe.db.set_value("Routing Team", team, "round_robin_cursor", choice.cursor, update_modified=False)
+		# A plain UPDATE: set_value would also drop the team from the document cache, and every pick would
+		# then reload fifty member rows. The cursor itself is always read from the row, under the lock.
+		frappe.db.sql(
+			"update `tabRouting Team` set round_robin_cursor = %s where name = %s", (choice.cursor, team)
+		)
 	return choice
 
 
