@@ -75,6 +75,12 @@ def _load(name: str) -> C.BusinessCalendar:
 		return _fallback()
 	key = (frappe.local.site, name, str(modified), get_system_timezone())
 	if key not in _cache:
+		# Built calendars are shared through Redis: a fresh worker process need not recompute sixteen years
+		# of federal holidays.
+		shared = frappe.cache.get_value(f"legist_routing:calendar:{name}:{modified}:{key[3]}")
+		if shared is not None:
+			_cache[key] = shared
+	if key not in _cache:
 		doc = frappe.get_doc("Business Calendar", name)
 		hours: dict[int, list] = {}
 		for row in doc.hours:
@@ -86,6 +92,9 @@ def _load(name: str) -> C.BusinessCalendar:
 			hours={day: tuple(sorted(w)) for day, w in hours.items()},
 			closures=[frappe.utils.getdate(c.date) for c in doc.closures],
 			federal_holidays=bool(doc.us_federal_holidays),
+		)
+		frappe.cache.set_value(
+			f"legist_routing:calendar:{name}:{modified}:{key[3]}", _cache[key], expires_in_sec=86400
 		)
 	return _cache[key]
 

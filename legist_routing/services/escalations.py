@@ -29,6 +29,7 @@ ACTION = {"Remind Assignee": "remind", "Reassign": "reassign", "Escalate": "esca
 CHANNELS = {"In-App and Email": ("in_app", "email"), "In-App": ("in_app",), "Email": ("email",)}
 SPECIAL_TARGETS = ("team.lead",)
 DEADLOCK_RETRIES = 3
+MIN_BATCH, MAX_BATCH = 50, 250
 
 
 # ----------------------------------------------------------------------------------------- policies
@@ -147,8 +148,11 @@ def rearm(task, write: bool = True, done: set | None = None):
 
 
 # ----------------------------------------------------------------------------------------- sweep
-def sweep(now=None, enqueue: bool = True, batch: int = 50, limit: int = 5000) -> list[str]:
-	"""The minute job: due tasks by index, processed in batches on the RQ queue."""
+def sweep(now=None, enqueue: bool = True, batch: int | None = None, limit: int = 5000) -> list[str]:
+	"""The minute job: due tasks by index, processed in batches on the RQ queue.
+
+	Each RQ job starts a fresh process (about 0.75 s of imports and caches), so a backlog is cut into a
+	few large batches — four, enough for a few workers to share — rather than many small ones."""
 	given = now is not None
 	now = now or now_datetime()
 	names = frappe.db.sql_list(
@@ -162,6 +166,7 @@ def sweep(now=None, enqueue: bool = True, batch: int = 50, limit: int = 5000) ->
 		frappe.enqueue(
 			"legist_routing.services.escalations.flush_outbox", queue="short", enqueue_after_commit=True
 		)
+	batch = batch or min(MAX_BATCH, max(MIN_BATCH, -(-len(names) // 4)))
 	for i in range(0, len(names), batch):
 		chunk = names[i : i + batch]
 		if enqueue:
