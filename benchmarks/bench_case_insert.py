@@ -34,7 +34,7 @@ What is measured
 
 Site state
 	The script never creates sites. Run it against a dedicated site made with
-	``bash /work/main/scripts/new-site.sh legist-bench.localhost``. It creates, idempotently: three users
+	``bash scripts/new-site.sh legist-bench.localhost``. It creates, idempotently: three users
 	(Legist Paralegal / Attorney / Manager), the Case Type "Bench Petition", the Routing Rules (imported
 	disabled with ``legist_routing.services.rules.import_rules``) and the Assignment Rules (created
 	disabled). At the end it deletes the rules, the Assignment Rules, the benchmark's Cases and what they
@@ -44,8 +44,8 @@ Site state
 
 Run (from the bench's sites folder, with the bench's Python)::
 
-	cd /root/legist-bench/sites
-	../env/bin/python /work/main/benchmarks/bench_case_insert.py --site legist-bench.localhost [--n 200]
+	cd ~/legist-bench/sites
+	../env/bin/python benchmarks/bench_case_insert.py --site legist-bench.localhost [--n 200]
 
 Writes the table to benchmarks/results/case_insert.md as well. ``--profile a,c`` adds a cProfile of a few
 inserts of those scenarios (benchmarks/results/profile_<scenario>.txt). ``--cleanup-only`` removes
@@ -79,6 +79,8 @@ RESULTS = HERE / "results"
 PREFIX = "bench-ci-"
 LIKE = PREFIX + "%"
 CASE_TYPE = "Bench Petition"
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
 USERS = {
 	"paralegal": ("bench.paralegal@example.com", "Bench Paralegal", "Legist Paralegal"),
 	"attorney": ("bench.attorney@example.com", "Bench Attorney", "Legist Attorney"),
@@ -484,7 +486,7 @@ def profile_summary(stats: pstats.Stats, count: int, top: int = 25) -> str:
 		elif path.endswith("redis/client.py") and name == "execute_command":
 			redis += calls
 		if any(part in path for part in PROFILED_CODE):
-			short = path.split("/apps/")[-1].split("/work/main/")[-1]
+			short = path.split("/apps/")[-1].split(REPO + "/")[-1]
 			rows.append((cumulative / count * 1000, calls / count, f"{short}:{line}({name})"))
 	lines = [
 		f"per insert (profiled, so slower than measured): {total:.1f} ms, {sql / count:.0f} SQL statements, "

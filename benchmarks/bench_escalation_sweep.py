@@ -14,25 +14,36 @@ What is measured
 	restores them afterwards.
 
 	Due (1,000 of the 100,000 tasks made due for the guide's "remind" stage: assigned 5 business hours
-	before ``T``, not acknowledged, ``next_escalation_at`` just before ``T``):
+	before ``T``, not acknowledged, ``next_escalation_at`` just before ``T``; spread over 8 assignees):
 
-	- the bare SELECT of the 1,000 due rows and ``sweep(now=T, enqueue=True)`` + commit (20 jobs of 50);
+	- the bare SELECT of the 1,000 due rows and ``sweep(now=T, enqueue=True)`` + commit (20 jobs of 50;
+	``--batch`` changes the batch size the sweep is given);
 	- inline: ``escalations.process(names, at=T)`` in this process (one transaction per task);
 	- rq1 / rq2: the sweep enqueues the batches on RQ's ``short`` queue, then 1 or 2 burst workers
 	(``frappe.utils.background_jobs.start_worker(queue="short", burst=True)``, what
 	``bench worker --queue short --burst`` runs) drain it; the time runs from starting the workers
 	until the last one exits, start-up included (the start-up of one worker on an empty queue is
 	listed too), and "drain" is first job start to last job end from RQ's own timestamps;
+	- rq2_one: rq2 with every due task assigned to the same person (each reminder's in-app alert
+	updates that person's Notification Settings row inside the step's transaction, so the two workers
+	wait for each other there; the e-mail outbox sends one e-mail per batch instead of eight);
 	- split2: two processes, each ``process()`` on one half of the names, started together;
 	- same2: two processes, each ``process()`` on all 1,000 names at once (a duplicated delivery: they
 	serialise on the task row lock and every step must still happen once).
 
+	Where the environment sets PYTHONDONTWRITEBYTECODE (this sandbox does), every RQ job fork would compile
+	the modules it imports from source, which a production bench with .pyc files does not do; the workers
+	and child processes therefore get a bytecode cache outside the repository and the bench
+	(PYTHONPYCACHEPREFIX, under the temp folder), warmed by one unmeasured RQ job (``--no-pycache``:
+	measure without it).
+
 	Each due line also gives the CPU seconds the Python processes (this one, the workers and their job
 	forks) and MariaDB (when it runs on this machine) spent: on two cores that says how much room a
 	second worker had. After each run the script checks that exactly 1,000 Escalation Event rows were
-	written, one per task, all for "remind", and that no due task is left; then it deletes what the run wrote (Escalation
-	Events, the escalation Routing Logs, Comments, Notification Logs, queued e-mails) and makes the same
-	tasks due again, so runs are comparable.
+	written, one per task, all for "remind", and that no due task is left; then it deletes what the run
+	wrote (Escalation Events, the escalation Routing Logs, Comments, Notification Logs, queued e-mails)
+	and makes the same tasks due again, assigned a minute earlier than last time (new step versions, so
+	new ledger keys), so runs are comparable.
 
 Baseline and aims
 	Measured on these machines for a 100,000-row table: the indexed SELECT of the due ids takes 0.2-0.3 ms
@@ -50,8 +61,8 @@ Isolation
 
 Site state
 	The script never creates sites. Run it against a dedicated site made with
-	``bash /work/main/scripts/new-site.sh legist-bench.localhost``. It creates, idempotently: users
-	``besc.paralegal1-4@example.com`` (Legist Paralegal) and ``besc.manager@example.com`` (Legist Manager,
+	``bash scripts/new-site.sh legist-bench.localhost``. It creates, idempotently: users
+	``besc.paralegal1-8@example.com`` (Legist Paralegal) and ``besc.manager@example.com`` (Legist Manager,
 	made Routing Settings' operations manager when none is set), the Case Type "Bench Escalation", ten
 	Cases, and 100,000 Case Tasks ``besc-task-000001`` ... (title ``bench-task-N``), written with raw
 	multi-row INSERTs and kept for the next run; their ``next_escalation_at`` is in 2099. ``--drop`` deletes
@@ -59,13 +70,17 @@ Site state
 
 Run (from the bench's sites folder, with the bench's Python)::
 
-	cd /root/legist-bench/sites
-	../env/bin/python /work/main/benchmarks/bench_escalation_sweep.py --site legist-bench.localhost
+	cd ~/legist-bench/sites
+	../env/bin/python benchmarks/bench_escalation_sweep.py --site legist-bench.localhost
 
-About 4 minutes on 2 cores once the rows exist (the first run adds about 30 s to insert them). Writes the
-tables to benchmarks/results/escalation_sweep.md. ``--scenarios inline,rq1,rq2`` picks due scenarios,
-``--rounds 3`` repeats them (medians), ``--profile 200`` writes a cProfile of ``process()`` over 200 steps
-to benchmarks/results/escalation_profile.txt.
+About 4 minutes on 2 cores once the rows exist (the first run adds about 15 s to insert them), with the
+app at a118a8b; each round of the six due scenarios takes 1.5-5 minutes depending on the app's speed. Writes
+the tables to benchmarks/results/escalation_sweep.md. ``--scenarios inline,rq1,rq2`` picks due scenarios
+(default: inline, rq1, rq2, rq2_one, split2, same2), ``--rounds N`` runs each N times and reports the
+median (default 2; ``--rounds 1`` halves the time), ``--batch N`` gives the sweep another batch size,
+``--profile 200`` writes a cProfile of ``process()`` over 200 steps to
+benchmarks/results/escalation_profile.txt. A second run started on the same site while one is going stops
+at once (a MariaDB named lock): both would use the same tasks and queue.
 """
 
 from __future__ import annotations
@@ -95,12 +110,14 @@ TASK_PREFIX = "besc-task-"  # names besc-task-000001 ...; substring(name, 11) is
 TASK_LIKE = TASK_PREFIX + "%"
 CASE_TYPE = "Bench Escalation"
 CASES = 10
-PARALEGALS = [f"besc.paralegal{i}@example.com" for i in range(1, 5)]
+PARALEGALS = [f"besc.paralegal{i}@example.com" for i in range(1, 9)]
 MANAGER = "besc.manager@example.com"
 FAR = dt.datetime(2099, 1, 1)  # idle rows: next_escalation_at = FAR + N minutes
 QUEUE_NS = "legist-escalation-bench"  # RQ queue names become "<this>:short"
-BATCH = 50  # escalations.sweep's default batch
-SCENARIOS = ("inline", "rq1", "rq2", "split2", "same2")
+WARMUP_TASKS = 50  # tasks in the unmeasured warm-up job
+BATCH = 0  # 0: escalations.sweep's own batch size (escalations.batch_size); --batch overrides it
+SCENARIOS = ("inline", "rq1", "rq2", "rq2_one", "split2", "same2")
+RQ_WORKERS = {"rq1": 1, "rq2": 2, "rq2_one": 2}
 OWN_QUEUE: list[bool] = []  # set once this process's queue names are namespaced
 
 # The SELECT escalations.sweep runs, kept in step with legist_routing/services/escalations.py.
@@ -162,6 +179,8 @@ def purge_queue() -> int:
 def ensure_user(email: str, first_name: str, role: str) -> None:
 	if frappe.db.exists("User", email):
 		return
+	# Frappe refuses more than 60 new users an hour per site; benchmark users are not sign-ups.
+	frappe.local.conf.throttle_user_limit = max(frappe.local.conf.get("throttle_user_limit") or 60, 10_000)
 	frappe.get_doc(
 		{
 			"doctype": "User",
@@ -348,15 +367,25 @@ def due_names(total: int, due: int) -> list[str]:
 	return [task_name(i) for i in range(step, total + 1, step)][:due]
 
 
-def make_due(names: list[str], clock: dt.datetime, assigned: dt.datetime) -> None:
-	frappe.db.sql(
-		"""update `tabCase Task` set status = 'Open', acknowledged_at = null, acknowledged_by = null,
-		escalation_level = 0, reassignment_count = 0, _comments = null,
-		assigned_at = timestampadd(second, -(cast(substring(name, 11) as unsigned) mod 60), %(assigned)s),
-		next_escalation_at = %(due)s
-		where name in %(names)s""",
-		{"assigned": assigned, "due": clock - dt.timedelta(seconds=60), "names": tuple(names)},
-	)
+def make_due(
+	names: list[str], clock: dt.datetime, assigned: dt.datetime, people: int = len(PARALEGALS)
+) -> None:
+	"""Due for the reminder, spread evenly over ``people`` paralegals (consecutive due tasks, different
+	people)."""
+	for j, who in enumerate(PARALEGALS[:people]):
+		frappe.db.sql(
+			"""update `tabCase Task` set status = 'Open', acknowledged_at = null, acknowledged_by = null,
+			escalation_level = 0, reassignment_count = 0, _comments = null, assigned_to = %(who)s,
+			assigned_at = timestampadd(second, -(cast(substring(name, 11) as unsigned) mod 60), %(assigned)s),
+			next_escalation_at = %(due)s
+			where name in %(names)s""",
+			{
+				"who": who,
+				"assigned": assigned,
+				"due": clock - dt.timedelta(seconds=60),
+				"names": tuple(names[j::people]) or ("",),
+			},
+		)
 	frappe.db.commit()
 
 
@@ -509,10 +538,27 @@ def measure_idle(size: int, clock: dt.datetime, samples: int) -> list[Line]:
 	return [sel, swp, full]
 
 
+PYCACHE = Path(tempfile.gettempdir()) / "legist-bench-pycache"
+
+
+def child_env(args) -> dict[str, str]:
+	"""The children's environment. Where PYTHONDONTWRITEBYTECODE is set (as in some sandboxes) every new
+	process, and so every RQ job fork, compiles each module it imports from source, which a production
+	bench (with .pyc files) does not: the children get a bytecode cache of their own outside the
+	repository and the bench (PYTHONPYCACHEPREFIX), unless ``--no-pycache``."""
+	env = dict(os.environ)
+	if env.get("PYTHONDONTWRITEBYTECODE") and not args.no_pycache:
+		env.pop("PYTHONDONTWRITEBYTECODE")
+		env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
+	return env
+
+
 def spawn(args, mode: str, extra: list[str], log_path: Path) -> subprocess.Popen:
 	cmd = [sys.executable, str(Path(__file__).resolve()), "--site", args.site, "--child", mode, *extra]
 	handle = log_path.open("w")
-	return subprocess.Popen(cmd, cwd=args.sites_path, stdout=handle, stderr=subprocess.STDOUT)
+	return subprocess.Popen(
+		cmd, cwd=args.sites_path, stdout=handle, stderr=subprocess.STDOUT, env=child_env(args)
+	)
 
 
 def wait_all(procs: list[subprocess.Popen], logs: list[Path], timeout: float) -> None:
@@ -622,7 +668,8 @@ def run_due(args, scenario: str, names: list[str], clock: dt.datetime, assigned:
 	# A different assignment time each run: new step versions, so new ledger and log keys (re-inserting
 	# the keys deleted a moment ago would make InnoDB lock the delete-marked index records).
 	RUNS.append(scenario)
-	make_due(names, clock, assigned - dt.timedelta(minutes=len(RUNS)))
+	people = 1 if scenario == "rq2_one" else len(PARALEGALS)
+	make_due(names, clock, assigned - dt.timedelta(minutes=len(RUNS)), people)
 	purge_queue()
 	frappe.db.commit()
 	wall_start = frappe.utils.now_datetime()
@@ -633,18 +680,20 @@ def run_due(args, scenario: str, names: list[str], clock: dt.datetime, assigned:
 		counts = escalations.process(names, at=clock)
 		seconds = time.perf_counter() - t0
 		extra["counts"] = counts
-	elif scenario in ("rq1", "rq2"):
-		workers = int(scenario[-1])
+	elif scenario in RQ_WORKERS:
+		workers = RQ_WORKERS[scenario]
 		t0 = time.perf_counter()
-		found = escalations.sweep(now=clock, enqueue=True)
+		found = escalations.sweep(now=clock, enqueue=True, batch=args.batch or None)
 		frappe.db.commit()
 		extra["enqueue_s"] = time.perf_counter() - t0
 		if sorted(found) != sorted(names):
 			sys.exit(f"the sweep found {len(found)} tasks, not the {len(names)} benchmark tasks")
 		q = own_queue()
 		job_ids = list(q.job_ids)
-		if len(job_ids) != -(-len(names) // BATCH):
-			sys.exit(f"expected {-(-len(names) // BATCH)} jobs on {q.name}, found {len(job_ids)}")
+		if len(job_ids) != -(-len(names) // (args.batch or escalations.batch_size(len(names)))):
+			sys.exit(
+				f"expected {-(-len(names) // (args.batch or escalations.batch_size(len(names))))} jobs on {q.name}, found {len(job_ids)}"
+			)
 		logs = [tmp / f"{scenario}-worker{i}.log" for i in range(workers)]
 		t0 = time.perf_counter()
 		procs = [spawn(args, "worker", [], path) for path in logs]
@@ -728,8 +777,9 @@ def child(args) -> None:
 # ------------------------------------------------------------------------------------------ report
 LABELS = {
 	"inline": "inline: process(names, at=T) in this process, one worker",
-	"rq1": "RQ: sweep enqueues {jobs} jobs, 1 burst worker",
-	"rq2": "RQ: sweep enqueues {jobs} jobs, 2 burst workers",
+	"rq1": "RQ: sweep enqueues {jobs} jobs of {batch}, 1 burst worker",
+	"rq2": "RQ: sweep enqueues {jobs} jobs of {batch}, 2 burst workers",
+	"rq2_one": "RQ: the same, 2 burst workers, every due task assigned to one person",
 	"split2": "2 processes, process() on half the names each",
 	"same2": "2 processes, process() on all the names each (duplicate delivery)",
 }
@@ -786,7 +836,7 @@ def detail(scenario: str, extras: list[dict]) -> str:
 	)
 	if any(e["error_logs"] for e in extras):
 		parts.append("error logs: " + "/".join(str(e["error_logs"]) for e in extras))
-	if scenario in ("rq1", "rq2"):
+	if scenario in RQ_WORKERS:
 		drains = [e["drain_s"] for e in extras if "drain_s" in e]
 		if drains:
 			parts.append(f"drain (first job start to last end) {statistics.median(drains):.2f} s")
@@ -837,19 +887,30 @@ def aims(keyed: dict[str, Line], total: int, small: int | None, due_lines: dict[
 	return "\n".join(out)
 
 
+def app_version() -> str:
+	"""The app's commit, with "+changes" when its code has uncommitted edits."""
+	try:
+		git = ["git", "-C", str(HERE.parent)]
+		head = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout
+		dirty = subprocess.run(
+			[*git, "status", "--porcelain", "--", "legist_routing"], capture_output=True, text=True
+		).stdout
+	except OSError:
+		return "?"
+	return head.strip() + ("+changes" if dirty.strip() else "")
+
+
 def context(args, clock: dt.datetime, assigned: dt.datetime, insert_s: float, startup: float | None) -> str:
 	version = frappe.db.sql("select version()")[0][0]
-	try:
-		commit = subprocess.run(
-			["git", "-C", str(HERE.parent), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
-		).stdout.strip()
-	except OSError:
-		commit = "?"
+	commit = app_version()
+	if commit != args.app_at_start:
+		commit = f"{args.app_at_start} at the start, {commit} at the end: the code changed during the run"
 	lines = [
 		"Context:",
 		"",
 		f"- site {args.site}; {os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.2f} at the end; "
-		f"Python {platform.python_version()}; Frappe {frappe.__version__}; MariaDB {version}; app at {commit}",
+		f"Python {platform.python_version()}; Frappe {frappe.__version__}; MariaDB {version}; "
+		f"app at {commit}",
 		f"- T (the sweep's clock) {clock}; due tasks assigned at {assigned} (5 business hours before T) "
 		"under the site's default Escalation Policy",
 		f"- {args.samples} samples per idle line (full scan: {max(5, args.samples // 5)}); "
@@ -857,10 +918,19 @@ def context(args, clock: dt.datetime, assigned: dt.datetime, insert_s: float, st
 		"- rows read: InnoDB Handler_read_first + _key + _next + _rnd_next for one call",
 	]
 	if startup is not None:
-		lines.append(f"- one burst worker on an empty queue starts and exits in {startup:.2f} s (in rq1/rq2)")
+		lines.append(
+			f"- one burst worker on an empty queue starts and exits in {startup:.2f} s (in the rq lines)"
+		)
+	if child_env(args).get("PYTHONPYCACHEPREFIX") == str(PYCACHE):
+		lines.append(
+			"- this environment sets PYTHONDONTWRITEBYTECODE; the workers and children used a bytecode cache "
+			f"in {PYCACHE} (warmed by one unmeasured RQ job), as a production bench has .pyc files"
+		)
+	elif os.environ.get("PYTHONDONTWRITEBYTECODE"):
+		lines.append("- PYTHONDONTWRITEBYTECODE is set: every RQ job compiled its modules from source")
 	lines.append(
 		"- inline runs in this (warm) process; split2/same2 time process() inside the children, start-up "
-		"excluded; rq1/rq2 include worker start-up (workers run at nice +10, as Frappe sets them)"
+		"excluded; the rq lines include worker start-up (workers run at nice +10, as Frappe sets them)"
 	)
 	from legist_routing.services import calendars, escalations
 
@@ -882,11 +952,17 @@ def parse_args(argv=None):
 	parser.add_argument("--small", type=int, default=10_000, help="second idle size; 0 to skip")
 	parser.add_argument("--due", type=int, default=1000, help="due tasks (default 1,000)")
 	parser.add_argument("--samples", type=int, default=50, help="samples per idle line")
-	parser.add_argument("--rounds", type=int, default=1, help="runs per due scenario (median)")
+	parser.add_argument("--batch", type=int, default=BATCH, help="sweep's batch size (jobs of N tasks)")
+	parser.add_argument("--rounds", type=int, default=2, help="runs per due scenario (median; default 2)")
 	parser.add_argument("--scenarios", default=",".join(SCENARIOS), help="due scenarios, comma-separated")
 	parser.add_argument("--timeout", type=float, default=300, help="seconds a due run may take")
 	parser.add_argument("--profile", type=int, default=0, help="cProfile process() over N due steps")
 	parser.add_argument("--drop", action="store_true", help="delete the benchmark's tasks and Cases, exit")
+	parser.add_argument(
+		"--no-pycache",
+		action="store_true",
+		help="children compile from source when PYTHONDONTWRITEBYTECODE is set",
+	)
 	parser.add_argument("--child", choices=("worker", "process"), help=argparse.SUPPRESS)
 	parser.add_argument("--names-file", help=argparse.SUPPRESS)
 	parser.add_argument("--at", help=argparse.SUPPRESS)
@@ -936,6 +1012,7 @@ def main(argv=None):
 	if args.child:
 		return child(args)
 	started = time.time()
+	args.app_at_start = app_version()
 	os.chdir(args.sites_path)
 	frappe.init(site=args.site, sites_path=args.sites_path)
 	frappe.connect()
@@ -944,9 +1021,11 @@ def main(argv=None):
 		frappe.set_user("Administrator")
 		if "legist_routing" not in frappe.get_installed_apps():
 			sys.exit(f"legist_routing is not installed on {args.site}")
+		if not frappe.db.sql("select get_lock('legist_bench_escalation_sweep', 0)")[0][0]:
+			sys.exit("another run of this benchmark is using the site (it shares its tasks and queue)")
 		if args.drop:
 			return drop()
-		use_own_queue()
+		use_own_queue()  # from here on the finally block below puts the site back
 		purge_queue()
 		check_sweep_sql()
 		cases = ensure_fixtures()
@@ -996,18 +1075,25 @@ def main(argv=None):
 		from legist_routing.services import escalations
 
 		def sweep_enqueue():
-			escalations.sweep(now=clock, enqueue=True)
+			escalations.sweep(now=clock, enqueue=True, batch=args.batch or None)
 			frappe.db.rollback()  # drops the after-commit enqueues: nothing reaches the queue
 
 		enq = Line("due", "sweep(now=T, enqueue=True), rolled back", args.tasks, len(names))
 		enq.base = f"select-{args.tasks}"
 		enq.samples = timed(sweep_enqueue, max(5, args.samples // 5))
-		enq.note = f"select + {-(-len(names) // BATCH)} after-commit enqueues registered"
+		enq.note = f"select + {-(-len(names) // (args.batch or escalations.batch_size(len(names))))} after-commit enqueues registered"
 		lines += [sel, enq]
 
 		tmp = Path(tempfile.mkdtemp(prefix="bench-escalation-"))
 		wanted = [s for s in SCENARIOS if s in args.scenarios.split(",")]
-		startup = worker_startup(args, tmp) if {"rq1", "rq2"} & set(wanted) else None
+		if set(RQ_WORKERS) & set(wanted):
+			# Not measured: one job of 50 through one worker, so the children's bytecode cache is warm.
+			log("warm-up: one RQ job of 50")
+			restore_idle(names)
+			run_due(args, "rq1", names[:WARMUP_TASKS], clock, assigned, tmp)
+			startup = worker_startup(args, tmp)
+		else:
+			startup = None
 		runs: dict[str, list[tuple[float, dict]]] = {s: [] for s in wanted}
 		for r in range(args.rounds):
 			for scenario in wanted:
@@ -1017,10 +1103,13 @@ def main(argv=None):
 				runs[scenario].append((seconds, extra))
 		due_lines: dict[str, Line] = {}
 		for scenario, results in runs.items():
-			label = LABELS[scenario].format(jobs=-(-len(names) // BATCH))
+			label = LABELS[scenario].format(
+				jobs=-(-len(names) // (args.batch or escalations.batch_size(len(names)))),
+				batch=args.batch or escalations.batch_size(len(names)),
+			)
 			line = Line("due", label, args.tasks, len(names), samples=[s for s, _ in results])
 			line.note = detail(scenario, [e for _, e in results])
-			if scenario in ("rq1", "rq2"):
+			if scenario in RQ_WORKERS:
 				enqueue = statistics.median(e["enqueue_s"] for _, e in results)
 				line.note = f"enqueue + commit {ms(enqueue):.1f} ms; " + line.note
 			due_lines[scenario] = line
@@ -1032,8 +1121,8 @@ def main(argv=None):
 		report = "\n\n".join(
 			[
 				"# Escalation sweep benchmark (benchmarks/bench_escalation_sweep.py)",
-				"Idle: nothing due. Median and p90 of single calls; the ratio is to the bare SELECT at the same "
-				"number of open tasks.",
+				"Idle: nothing due. Median and p90 of single calls; the ratio is to the bare SELECT "
+				"at the same number of open tasks.",
 				idle_table([ln for ln in lines if ln.group == "idle"], keyed),
 				f"Due: {len(names):,} of {args.tasks:,} open tasks due for the 'remind' stage.",
 				idle_table([ln for ln in lines if ln.group == "due"], keyed),
@@ -1049,9 +1138,9 @@ def main(argv=None):
 	finally:
 		try:
 			frappe.db.rollback()
-			if names:
-				restore_idle(names)
-			if not args.drop:
+			if OWN_QUEUE:  # only the run that holds the site's lock tidies up
+				if names:
+					restore_idle(names)
 				if open_benchmark_tasks() < args.tasks:
 					unpark(args.tasks)
 				purge_queue()

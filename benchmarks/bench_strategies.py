@@ -15,17 +15,19 @@ What is measured
 	Default 20,000 decisions per chain, in interleaved blocks of 1,000 so drift hits every chain alike.
 
 	2. On a site (``--site``): ``legist_routing.services.assignment.choose(need, chain, team)`` for a
-	Routing Team of 50 members with real open Case Tasks (about 450 open, some closed), two absences and a
+	Routing Team of 50 members with real open Case Tasks (about 400 open, 150 closed), two absences and a
 	disabled user, for the same chains. ``choose`` reads the team (cached doc), the members' open load
-	(one grouped query on Case Task), absences and enabled users, then runs the engine; round robin also
+	and enabled flags (grouped over Case Task) and absences, then runs the engine; round robin also
 	locks the team row (``SELECT ... FOR UPDATE``), reads the cursor and writes the new one. Every decision
 	starts with fresh request caches (as a new web request or job would; Redis stays warm) and ends with
 	a commit (timed apart: "choose" and "choose + commit"). Default 300 decisions per chain, interleaved
 	in blocks of 25. The table also lists the SQL statements of a decision that follows one of the same
 	chain; below it come the time of the load query alone, its plan and how many rows Case Task holds
-	(Case Task has no index on ``assigned_to``, so the load query's cost follows the table's size), and
-	the same query on a session-private copy of those rows with an index on (assigned_to, status)
-	(``CREATE TEMPORARY TABLE``: nothing else sees it; ``--no-index-probe`` skips it).
+	(without an index on ``Case Task.assigned_to`` the load query's cost follows the table's size); when
+	the plan is a full scan, also the same query on a session-private copy of those rows with an index on
+	(assigned_to, status) (``CREATE TEMPORARY TABLE``: nothing else sees it; ``--no-index-probe`` skips
+	it). The load query is taken from the app as it runs (``assignment.load_and_enabled``, formerly
+	``open_load``).
 
 Baseline
 	The ratio column divides each chain's median by the round robin's median in the same run (engine:
@@ -35,14 +37,14 @@ Baseline
 Run
 	The engine alone, with any Python 3.10+ (no Frappe needed)::
 
-		PYTHONPATH=/work/main python3 /work/main/benchmarks/bench_strategies.py --engine-only
+		PYTHONPATH=. python3 benchmarks/bench_strategies.py --engine-only
 
 	writes benchmarks/results/strategies_engine.md. Engine and site, from the bench's sites folder with the
 	bench's Python (the script never creates sites; make one with
-	``bash /work/main/scripts/new-site.sh legist-bench.localhost``)::
+	``bash scripts/new-site.sh legist-bench.localhost``)::
 
-		cd /root/legist-bench/sites
-		../env/bin/python /work/main/benchmarks/bench_strategies.py --site legist-bench.localhost
+		cd ~/legist-bench/sites
+		../env/bin/python benchmarks/bench_strategies.py --site legist-bench.localhost
 
 	writes benchmarks/results/strategies.md (about 30 s; the first run adds about 30 s to create 50 users).
 	On the site the script creates, idempotently: users ``bstr.m01`` ... ``bstr.m50@example.com`` (Legist
@@ -101,7 +103,8 @@ def role_of(i: int) -> str:
 
 
 def case_types_of(i: int) -> frozenset[str]:
-	"""A third handle only employment visas, a few only humanitarian work (the case-type filter drops them)."""
+	"""A third handle only employment visas, a few only humanitarian work (the case-type filter drops
+	them)."""
 	if i % 3 == 0:
 		return frozenset({"H-1B", "O-1", "L-1"})
 	if i % 7 == 1:
@@ -277,6 +280,8 @@ def ensure_site_fixtures(today: dt.date) -> str:
 	for s in seats():
 		email = user(s.index)
 		if not frappe.db.exists("User", email):
+			# Frappe refuses more than 60 new users an hour per site; these are not sign-ups.
+			frappe.local.conf.throttle_user_limit = 10_000
 			frappe.get_doc(
 				{
 					"doctype": "User",
@@ -448,48 +453,70 @@ def count_queries(fn) -> int:
 	return len(seen)
 
 
-LOAD_SQL = """select assigned_to, count(*), coalesce(sum(estimated_hours), 0) from {table}
-	where assigned_to in %(users)s and status not in %(closed)s group by assigned_to"""
-
-
-def load_plan(table: str, users: list[str]) -> str:
-	import frappe
-
+def load_reader():
+	"""The app's function that reads the members' open load (its name changed between versions)."""
 	from legist_routing.services import assignment
 
-	plan = frappe.db.sql(
-		"explain " + LOAD_SQL.format(table=table),
-		{"users": users, "closed": assignment.CLOSED},
-		as_dict=True,
+	for name in ("load_and_enabled", "open_load"):
+		if hasattr(assignment, name):
+			return name, getattr(assignment, name)
+	raise SystemExit("legist_routing.services.assignment reads no load (no load_and_enabled/open_load)")
+
+
+def first_sql(fn) -> tuple[str, object]:
+	"""The first SQL statement ``fn()`` runs, with its values: the load query exactly as the app sends it."""
+	import frappe
+
+	seen: list[tuple[str, object]] = []
+	original = frappe.db.sql
+
+	def spy(query, *args, **kwargs):
+		seen.append((query, args[0] if args else kwargs.get("values", ())))
+		return original(query, *args, **kwargs)
+
+	frappe.db.sql = spy
+	try:
+		fn()
+	finally:
+		frappe.db.sql = original
+	return seen[0]
+
+
+def plan_of(query: str, values) -> tuple[str, bool]:
+	"""EXPLAIN in one line, and whether Case Task is read by a full scan."""
+	import frappe
+
+	rows = frappe.db.sql("explain " + query, values, as_dict=True)
+	text = "; ".join(
+		f"{p.get('table')}: type={p.get('type')} key={p.get('key')} rows={p.get('rows')}" for p in rows
 	)
-	return "; ".join(f"type={p.get('type')} key={p.get('key')} rows={p.get('rows')}" for p in plan)
+	scan = any(p.get("type") == "ALL" and int(p.get("rows") or 0) > 1000 for p in rows)
+	return text, scan
 
 
-def index_probe(users: list[str]) -> dict:
+def index_probe(query: str, values) -> dict:
 	"""The load query on a session-private copy of Case Task's load columns with an index on
-	(assigned_to, status): what the index the app lacks would give. Nothing else sees the copy."""
+	(assigned_to, status): what an index would give when the live table has none. Nothing else sees
+	the copy (a temporary table, dropped at the end)."""
 	import frappe
-
-	from legist_routing.services import assignment
 
 	table = "bench_task_load_probe"
+	probe = query.replace("`tabCase Task`", table)
 	frappe.db.commit()
 	frappe.db.sql(f"drop temporary table if exists {table}")
 	frappe.db.sql(
-		f"create temporary table {table} as select name, assigned_to, status, estimated_hours from `tabCase Task`"
+		f"create temporary table {table} as "
+		"select name, assigned_to, status, estimated_hours from `tabCase Task`"
 	)
 	frappe.db.sql(f"alter table {table} add index assigned_status (assigned_to, status)")
-	params = {"users": users, "closed": assignment.CLOSED}
-	live = frappe.db.sql(LOAD_SQL.format(table="`tabCase Task`"), params)
-	copy = frappe.db.sql(LOAD_SQL.format(table=table), params)
-	if sorted(live) != sorted(copy):
+	if sorted(frappe.db.sql(query, values)) != sorted(frappe.db.sql(probe, values)):
 		raise AssertionError("the probe's copy does not give the live table's load")
 	samples = []
 	for _ in range(50):
 		t0 = time.perf_counter()
-		frappe.db.sql(LOAD_SQL.format(table=table), params)
+		frappe.db.sql(probe, values)
 		samples.append(time.perf_counter() - t0)
-	out = {"ms": statistics.median(samples) * 1000, "plan": load_plan(table, users)}
+	out = {"ms": statistics.median(samples) * 1000, "plan": plan_of(probe, values)[0]}
 	frappe.db.sql(f"drop temporary table {table}")
 	return out
 
@@ -537,11 +564,14 @@ def bench_site(decisions: int, block: int, today: dt.date, probe: bool = True) -
 		done += n
 	check_site(results)
 	users = [user(s.index) for s in seats()]
+	reader_name, reader = load_reader()
 	load_samples = []
 	for _ in range(max(50, decisions // 2)):
 		t0 = clock()
-		assignment.open_load(users)
+		reader(users)
 		load_samples.append(clock() - t0)
+	query, values = first_sql(lambda: reader(users))
+	plan, scan = plan_of(query, values)
 	members_samples = []
 	for _ in range(max(50, decisions // 2)):
 		new_request()
@@ -550,10 +580,11 @@ def bench_site(decisions: int, block: int, today: dt.date, probe: bool = True) -
 		members_samples.append(clock() - t0)
 	frappe.db.rollback()
 	facts = {
-		"open_load_ms": statistics.median(load_samples) * 1000,
+		"reader": reader_name,
+		"load_ms": statistics.median(load_samples) * 1000,
 		"members_ms": statistics.median(members_samples) * 1000,
-		"plan": load_plan("`tabCase Task`", users),
-		"probe": index_probe(users) if probe else None,
+		"plan": plan,
+		"probe": index_probe(query, values) if probe and scan else None,
 		"task_rows": frappe.db.sql("select count(*) from `tabCase Task`")[0][0],
 		"team_open": frappe.db.sql(
 			"select count(*) from `tabCase Task` where name like %s and status = 'Open'", TASK_PREFIX + "%"
@@ -612,12 +643,27 @@ def parse_args(argv=None):
 	return parser.parse_args(argv)
 
 
+def app_version() -> str:
+	"""The app's commit, with "+changes" when its code has uncommitted edits."""
+	import subprocess
+
+	try:
+		git = ["git", "-C", str(HERE.parent)]
+		head = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout
+		dirty = subprocess.run(
+			[*git, "status", "--porcelain", "--", "legist_routing"], capture_output=True, text=True
+		).stdout
+	except OSError:
+		return "?"
+	return head.strip() + ("+changes" if dirty.strip() else "")
+
+
 def context(args, extra: list[str]) -> str:
 	lines = [
 		"Context:",
 		"",
 		f"- {os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.2f} at the end; "
-		f"Python {platform.python_version()} ({platform.python_implementation()})",
+		f"Python {platform.python_version()} ({platform.python_implementation()}); app at {app_version()}",
 		f"- team of {TEAM_SIZE}: 1 Managing Attorney, 3 Senior Attorneys, 6 Associates, 40 Paralegals; "
 		f"capacity 20 tasks / 40 h each; 0-16 open tasks each (seed {SEED}); 2 on leave, 1 disabled; "
 		"17 handle only H-1B/O-1/L-1, 5 only Asylum/U Visa",
@@ -660,6 +706,8 @@ def main(argv=None):
 			frappe.set_user("Administrator")
 			if "legist_routing" not in frappe.get_installed_apps():
 				sys.exit(f"legist_routing is not installed on {args.site}")
+			if not frappe.db.sql("select get_lock('legist_bench_strategies', 0)")[0][0]:
+				sys.exit("another run of this benchmark is using the site (it shares its team and tasks)")
 			today = frappe.utils.getdate(frappe.utils.nowdate())
 			log("site: fixtures")
 			ensure_site_fixtures(today)
@@ -672,12 +720,13 @@ def main(argv=None):
 		sections += [
 			"## Site: `assignment.choose(need, chain, team)` for a Routing Team of 50, per decision",
 			site_table(site),
-			"Parts of a decision (medians): the members' open load alone (one grouped query) "
-			f"{facts['open_load_ms']:.2f} ms; `assignment.members(team)` (team, load, absences, enabled users) "
-			f"{facts['members_ms']:.2f} ms. Load query plan: {facts['plan']}; Case Task holds "
+			"Parts of a decision (medians): the members' open load alone "
+			f"(`assignment.{facts['reader']}`, one grouped query) {facts['load_ms']:.2f} ms; "
+			"`assignment.members(team)` (team, load, absences, enabled users) "
+			f"{facts['members_ms']:.2f} ms. Load query plan: {facts['plan']}. Case Task holds "
 			f"{facts['task_rows']:,} rows, {facts['team_open']} of them open tasks of this team."
 			+ (
-				f" The same query on a private copy of those rows with an index on (assigned_to, status): "
+				" The same query on a private copy of those rows with an index on (assigned_to, status): "
 				f"{facts['probe']['ms']:.2f} ms ({facts['probe']['plan']})."
 				if facts["probe"]
 				else ""
