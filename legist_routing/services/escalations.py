@@ -148,6 +148,11 @@ def rearm(task, write: bool = True, done: set | None = None):
 
 
 # ----------------------------------------------------------------------------------------- sweep
+def batch_size(due: int) -> int:
+	"""Tasks per RQ job for a backlog of ``due`` tasks."""
+	return min(MAX_BATCH, max(MIN_BATCH, -(-due // 4)))
+
+
 def sweep(now=None, enqueue: bool = True, batch: int | None = None, limit: int = 5000) -> list[str]:
 	"""The minute job: due tasks by index, processed in batches on the RQ queue.
 
@@ -166,7 +171,7 @@ def sweep(now=None, enqueue: bool = True, batch: int | None = None, limit: int =
 		frappe.enqueue(
 			"legist_routing.services.escalations.flush_outbox", queue="short", enqueue_after_commit=True
 		)
-	batch = batch or min(MAX_BATCH, max(MIN_BATCH, -(-len(names) // 4)))
+	batch = batch or batch_size(len(names))
 	for i in range(0, len(names), batch):
 		chunk = names[i : i + batch]
 		if enqueue:
