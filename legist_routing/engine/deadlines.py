@@ -91,7 +91,8 @@ def normalise_form(form_type: str | None) -> str | None:
 	return f"{match.group(1)}-{match.group(2)}" if match else text
 
 
-def _as_date(value: object) -> dt.date | None:
+def as_date(value: object) -> dt.date | None:
+	"""A date from a date, a datetime or ISO text (the time is dropped); None for empty."""
 	if value in (None, ""):
 		return None
 	if isinstance(value, dt.datetime):
@@ -134,10 +135,10 @@ def response_deadline(
 	Biometrics, Interview...) or no notice date. ``holidays`` are the legal holidays for the
 	roll-forward (pass :func:`~legist_routing.engine.calendar.us_federal_holidays`, not firm closures).
 	"""
-	printed_day = _as_date(printed)
+	printed_day = as_date(printed)
 	if printed_day is not None:
 		return Deadline(printed_day, roll_forward(printed_day, holidays), "printed on the notice", None)
-	day = _as_date(notice_date)
+	day = as_date(notice_date)
 	key = notice_key(notice_type)
 	if key is None or day is None:
 		return None
@@ -165,7 +166,7 @@ def buffer_due(
 	counts as 0, so the result is never later than the working deadline; the legal roll-forward is never
 	used for buffers.
 	"""
-	working = deadline.working if isinstance(deadline, Deadline) else _as_date(deadline)
+	working = deadline.working if isinstance(deadline, Deadline) else as_date(deadline)
 	if working is None:
 		raise ValueError("buffer_due needs a deadline")
 	day = previous_open_day(cal, working - dt.timedelta(days=max(0, int(days_before))))
@@ -178,7 +179,7 @@ def crossed_thresholds(
 	"""The reminder thresholds reached by ``today``: every ``t`` with ``deadline_day - t <= today``,
 	highest first, while the deadline has not passed (``[]`` after it). The caller fires each once,
 	so a sweep that missed a few days still fires the ones it missed."""
-	deadline_day, today = _as_date(deadline_day), _as_date(today)
+	deadline_day, today = as_date(deadline_day), as_date(today)
 	if deadline_day is None or today is None or today > deadline_day:
 		return []
 	left = (deadline_day - today).days

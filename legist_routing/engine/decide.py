@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from legist_routing.engine import conditions as C
 from legist_routing.engine import facts as F
-from legist_routing.engine.deadlines import buffer_due
+from legist_routing.engine.deadlines import as_date, buffer_due
 from legist_routing.engine.rules import Rule
 
 # Facts preferred as a rule's index key, most selective first.
@@ -184,16 +184,6 @@ def _at(day: dt.date, hour: int) -> dt.datetime:
 	return dt.datetime.combine(day, dt.time(hour=hour))
 
 
-def _as_date(value) -> dt.date | None:
-	if value in (None, ""):
-		return None
-	if isinstance(value, dt.datetime):
-		return value.date()
-	if isinstance(value, dt.date):
-		return value
-	return dt.date.fromisoformat(str(value)[:10])
-
-
 def _as_datetime(value) -> dt.datetime | None:
 	if value in (None, ""):
 		return None
@@ -206,9 +196,7 @@ def _as_datetime(value) -> dt.datetime | None:
 
 def response_deadline(facts: Mapping) -> dt.date | None:
 	"""The external deadline the work protects: the notice's response date, else the case's nearest one."""
-	return _as_date(facts.get("document.response_due_date")) or _as_date(
-		facts.get("case.next_uscis_deadline")
-	)
+	return as_date(facts.get("document.response_due_date")) or as_date(facts.get("case.next_uscis_deadline"))
 
 
 def _resolve(source: str, facts: Mapping) -> str | None:

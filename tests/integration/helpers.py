@@ -25,6 +25,24 @@ SAMPLE_RULE = {
 }
 
 
+# The guide's RFE recipe, next step: a draft marked ready goes to attorney review.
+DRAFT_READY_RULE = {
+	"ruleName": "Draft_Ready_Review",
+	"trigger": "task.status_changed",
+	"conditions": {"task.title": "Draft RFE Response", "task.status": {"changed": {"to": "Draft Ready"}}},
+	"actions": [
+		{"createTask": "Attorney Review: RFE Response", "templateId": "rfe_attorney_review_template"}
+	],
+}
+
+
+def draft_task(case):
+	"""The case's "Draft RFE Response" task, as a document."""
+	return frappe.get_doc(
+		"Case Task", next(t.name for t in tasks_of(case) if t.title == "Draft RFE Response")
+	)
+
+
 def guide_rule_text() -> str:
 	"""The sample rule exactly as printed in the practice guide, when the guide is beside the repo."""
 	seed = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_7a472d8bd77975a7.txt"

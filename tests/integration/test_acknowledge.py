@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import frappe
 import pytest
-from helpers import SAMPLE_RULE, add_rule, make_case, make_notice, tasks_of
+from helpers import DRAFT_READY_RULE, SAMPLE_RULE, add_rule, draft_task, make_case, make_notice, tasks_of
 
 from legist_routing import api
 
@@ -28,24 +28,10 @@ def test_assignee_acknowledges_and_others_cannot(people):
 
 def test_task_status_change_routes(people):
 	add_rule(SAMPLE_RULE)
-	add_rule(
-		{
-			"ruleName": "Draft_Ready_Review",
-			"trigger": "task.status_changed",
-			"conditions": {
-				"task.status": {"changed": {"to": "Draft Ready"}},
-				"task.title": "Draft RFE Response",
-			},
-			"actions": [
-				{"createTask": "Attorney Review: RFE Response", "templateId": "rfe_attorney_review_template"}
-			],
-		}
-	)
+	add_rule(DRAFT_READY_RULE)
 	case = make_case(people)
 	make_notice(case)
-	draft = frappe.get_doc(
-		"Case Task", next(t.name for t in tasks_of(case) if t.title == "Draft RFE Response")
-	)
+	draft = draft_task(case)
 	draft.status = "Draft Ready"
 	draft.save()
 	review = next(t for t in tasks_of(case) if t.title == "Attorney Review: RFE Response")

@@ -12,7 +12,16 @@ import textwrap
 import frappe
 import pytest
 from frappe.utils import add_days, nowdate
-from helpers import SAMPLE_RULE, add_rule, log_of, make_case, make_notice, tasks_of
+from helpers import (
+	DRAFT_READY_RULE,
+	SAMPLE_RULE,
+	add_rule,
+	draft_task,
+	log_of,
+	make_case,
+	make_notice,
+	tasks_of,
+)
 
 from legist_routing import api
 from legist_routing.engine import strategies as S
@@ -172,25 +181,11 @@ def test_hybrid_complex_rfe_goes_to_a_senior_attorney(people):
 
 def test_four_eyes_the_preparer_never_reviews(people):
 	add_rule(SAMPLE_RULE)
-	add_rule(
-		{
-			"ruleName": "Draft_Ready_Review",
-			"trigger": "task.status_changed",
-			"conditions": {
-				"task.title": "Draft RFE Response",
-				"task.status": {"changed": {"to": "Draft Ready"}},
-			},
-			"actions": [
-				{"createTask": "Attorney Review: RFE Response", "templateId": "rfe_attorney_review_template"}
-			],
-		}
-	)
+	add_rule(DRAFT_READY_RULE)
 	# The lead attorney drafted the response herself.
 	case = make_case(people)
 	make_notice(case)
-	draft = frappe.get_doc(
-		"Case Task", next(t.name for t in tasks_of(case) if t.title == "Draft RFE Response")
-	)
+	draft = draft_task(case)
 	assignment.reassign(draft, people["attorney"], "Expertise")
 	draft.reload()
 	draft.status = "Draft Ready"
