@@ -65,13 +65,13 @@ import os
 import platform
 import pstats
 import statistics
-import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import frappe
+from common import REPO, app_version
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
@@ -79,7 +79,6 @@ RESULTS = HERE / "results"
 PREFIX = "bench-ci-"
 LIKE = PREFIX + "%"
 CASE_TYPE = "Bench Petition"
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 USERS = {
 	"paralegal": ("bench.paralegal@example.com", "Bench Paralegal", "Legist Paralegal"),
@@ -486,7 +485,7 @@ def profile_summary(stats: pstats.Stats, count: int, top: int = 25) -> str:
 		elif path.endswith("redis/client.py") and name == "execute_command":
 			redis += calls
 		if any(part in path for part in PROFILED_CODE):
-			short = path.split("/apps/")[-1].split(REPO + "/")[-1]
+			short = path.split("/apps/")[-1].split(str(REPO) + "/")[-1]
 			rows.append((cumulative / count * 1000, calls / count, f"{short}:{line}({name})"))
 	lines = [
 		f"per insert (profiled, so slower than measured): {total:.1f} ms, {sql / count:.0f} SQL statements, "
@@ -696,22 +695,12 @@ def aims(medians: dict) -> str:
 
 def context(args, import_seconds: float) -> str:
 	settings = frappe.get_single("Routing Settings")
-	app = Path(frappe.get_app_path("legist_routing")).parent
 
-	def git(*argv) -> str:
-		try:
-			run = subprocess.run(["git", "-C", str(app), *argv], capture_output=True, text=True, check=False)
-			return run.stdout.strip()
-		except OSError:
-			return ""
-
-	commit = git("rev-parse", "--short", "HEAD")
-	if commit and git("status", "--porcelain", "--", "legist_routing"):
-		commit += " with uncommitted changes"
+	commit = app_version()
 	return "\n".join(
 		[
 			f"- date: {dt.datetime.now().isoformat(timespec='seconds')}; site {frappe.local.site}; "
-			f"Frappe {frappe.__version__}; legist_routing {commit or '?'} at {app}",
+			f"Frappe {frappe.__version__}; legist_routing {commit}",
 			f"- machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPU(s), "
 			f"Python {platform.python_version()}, database {frappe.db.db_type}; load average at start "
 			f"{args.load_at_start:.2f} (other processes on the machine add noise)",

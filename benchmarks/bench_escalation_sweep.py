@@ -102,6 +102,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import frappe
+from common import app_version
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
@@ -885,19 +886,6 @@ def aims(keyed: dict[str, Line], total: int, small: int | None, due_lines: dict[
 		speed = one.median / two.median
 		say(speed >= 1.7, f"two workers close to twice as fast ({speed:.2f}x; aim about 2x, here >= 1.7x)")
 	return "\n".join(out)
-
-
-def app_version() -> str:
-	"""The app's commit, with "+changes" when its code has uncommitted edits."""
-	try:
-		git = ["git", "-C", str(HERE.parent)]
-		head = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout
-		dirty = subprocess.run(
-			[*git, "status", "--porcelain", "--", "legist_routing"], capture_output=True, text=True
-		).stdout
-	except OSError:
-		return "?"
-	return head.strip() + ("+changes" if dirty.strip() else "")
 
 
 def context(args, clock: dt.datetime, assigned: dt.datetime, insert_s: float, startup: float | None) -> str:

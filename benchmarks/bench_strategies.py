@@ -67,6 +67,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from common import app_version
+
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 sys.path.insert(0, str(HERE.parent))  # the app, for plain-python runs from anywhere
@@ -641,21 +643,6 @@ def parse_args(argv=None):
 		"--no-index-probe", action="store_true", help="skip timing the load query on an indexed private copy"
 	)
 	return parser.parse_args(argv)
-
-
-def app_version() -> str:
-	"""The app's commit, with "+changes" when its code has uncommitted edits."""
-	import subprocess
-
-	try:
-		git = ["git", "-C", str(HERE.parent)]
-		head = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout
-		dirty = subprocess.run(
-			[*git, "status", "--porcelain", "--", "legist_routing"], capture_output=True, text=True
-		).stdout
-	except OSError:
-		return "?"
-	return head.strip() + ("+changes" if dirty.strip() else "")
 
 
 def context(args, extra: list[str]) -> str:

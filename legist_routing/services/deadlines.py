@@ -35,16 +35,23 @@ def sweep(today=None) -> list[str]:
 		c.name: c
 		for c in frappe.get_all("Case", filters={"name": ["in", {n.case for n in notices}]}, fields=["*"])
 	}
+	crossed = {
+		notice.name: [
+			(d, f"deadline.approaching:{notice.name}:{getdate(notice.response_due_date)}:{d}")
+			for d in D.crossed_thresholds(getdate(notice.response_due_date), today, steps)
+		]
+		for notice in notices
+	}
+	keys = [key for pairs in crossed.values() for _d, key in pairs]
+	seen = (
+		set(frappe.get_all("Routing Log", filters={"event_key": ["in", keys]}, pluck="event_key"))
+		if keys
+		else set()
+	)
 	fired = []
 	for notice in notices:
 		deadline = getdate(notice.response_due_date)
-		pending = [
-			d
-			for d in D.crossed_thresholds(deadline, today, steps)
-			if not frappe.db.exists(
-				"Routing Log", {"event_key": f"deadline.approaching:{notice.name}:{deadline}:{d}"}
-			)
-		]
+		pending = [d for d, key in crossed[notice.name] if key not in seen]
 		# After an outage only the most urgent threshold fires; the earlier ones are recorded as passed.
 		for days in pending[:-1]:
 			routing.write_plain_log(

@@ -136,9 +136,12 @@ def _write_log(event: Event, decision: Decision, results: list[dict], status: st
 	)
 	# db_insert: the log is written by the system, in the event's transaction, without hooks.
 	log.db_insert()
-	for r in results:
-		if r.get("task"):
-			frappe.db.set_value("Case Task", r["task"], "routing_log", log.name, update_modified=False)
+	tasks = [r["task"] for r in results if r.get("task")]
+	if tasks:  # one statement for all the event's tasks
+		frappe.db.sql(
+			"update `tabCase Task` set routing_log = %(log)s where name in %(tasks)s",
+			{"log": log.name, "tasks": tasks},
+		)
 
 
 def write_plain_log(event: str, key: str, case, reference_doctype, reference_name, summary: str, trace: dict):
