@@ -23,21 +23,32 @@ BENCH="$LEGIST_BENCH_CLI/bin/bench"
 # bench calls `uv` (installed beside it) by name.
 export PATH="$LEGIST_BENCH_CLI/bin:$PATH"
 
-# 2. Frappe's package.json takes air-datepicker from a GitHub tarball. Where that host cannot be
-#    reached, yarn's offline mirror holding the npm release of the same version (2.2.3) under the
-#    file name yarn looks for lets `yarn install` pass. With internet this changes nothing.
+# 2. Frappe's package.json takes its own fork of air-datepicker from a GitHub tarball (the commit its
+#    yarn.lock pins). Where that host cannot be reached, yarn's offline mirror is given the same
+#    commit under the file name yarn looks for, packed from LEGIST_AIR_DATEPICKER_GIT (a local git
+#    copy of github.com/frappe/air-datepicker). The npm release of the same version is NOT the same
+#    code: it lacks seconds, so datetime fields show "17:23:ss" and forms open "Not Saved"; it is
+#    taken only when no local copy is given, with a warning. With internet this changes nothing.
 prepare_yarn_mirror() {
 	local mirror="$HOME/.cache/legist-yarn-mirror"
 	local commit="ed37b94d95c68d8544357e330be0c89d044a3eea"
-	if ! curl -fsS -m 10 -o /dev/null "https://codeload.github.com/frappe/air-datepicker/tar.gz/$commit" 2>/dev/null; then
-		mkdir -p "$mirror"
-		if [ ! -s "$mirror/$commit" ]; then
-			log "GitHub tarballs unreachable: mirroring air-datepicker 2.2.3 from the npm registry"
-			(cd "$mirror" && npm pack air-datepicker@2.2.3 --silent >/dev/null && mv air-datepicker-2.2.3.tgz "$commit")
-		fi
-		yarn config set yarn-offline-mirror "$mirror" >/dev/null
-		yarn config set yarn-offline-mirror-pruning false >/dev/null
+	if curl -fsS -m 10 -o /dev/null "https://codeload.github.com/frappe/air-datepicker/tar.gz/$commit" 2>/dev/null; then
+		return 0
 	fi
+	mkdir -p "$mirror"
+	local src="${LEGIST_AIR_DATEPICKER_GIT:-}"
+	if [ -n "$src" ]; then
+		git -C "$src" cat-file -e "$commit^{commit}" 2>/dev/null \
+			|| die "LEGIST_AIR_DATEPICKER_GIT=$src does not hold air-datepicker commit $commit"
+		log "GitHub tarballs unreachable: packing air-datepicker $commit from $src"
+		git -C "$src" archive --format=tar.gz --prefix="air-datepicker-$commit/" -o "$mirror/$commit" "$commit"
+	elif [ ! -s "$mirror/$commit" ]; then
+		log "WARNING: GitHub unreachable and LEGIST_AIR_DATEPICKER_GIT unset: using the npm release of"
+		log "air-datepicker 2.2.3, which lacks seconds (datetime fields break in the desk)"
+		(cd "$mirror" && npm pack air-datepicker@2.2.3 --silent >/dev/null && mv air-datepicker-2.2.3.tgz "$commit")
+	fi
+	yarn config set yarn-offline-mirror "$mirror" >/dev/null
+	yarn config set yarn-offline-mirror-pruning false >/dev/null
 }
 
 # 3. The bench itself.
