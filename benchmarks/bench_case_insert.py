@@ -67,6 +67,7 @@ import pstats
 import statistics
 import sys
 import time
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -338,6 +339,7 @@ class Inserter:
 	def new_request(self):
 		"""What frappe.init does for each web request: drop the request-level caches."""
 		frappe.local.cache = {}
+		frappe.local.request_cache = defaultdict(dict)
 		frappe.local.role_permissions = {}
 		frappe.local.new_doc_templates = {}
 		frappe.local.message_log = []

@@ -393,16 +393,16 @@ def make_due(
 def check_plan(names: list[str], clock: dt.datetime) -> None:
 	"""The engine must plan exactly one "remind" step at ``clock`` for the due tasks."""
 	from legist_routing.engine import escalation as E
-	from legist_routing.services import calendars, escalations
+	from legist_routing.services import calendars, escalation_policy
 
 	cal = calendars.get_calendar()
 	for name in (names[0], names[len(names) // 2], names[-1]):
 		task = frappe.get_doc("Case Task", name)
-		policy = escalations.policy_for(task)
+		policy = escalation_policy.policy_for(task)
 		if policy is None:
 			sys.exit("no escalation policy applies (Routing Settings > Default Escalation Policy is empty)")
 		steps = E.due_steps(
-			policy, escalations.clock_for(task, cal), cal, calendars.to_calendar(clock, cal), set()
+			policy, escalation_policy.clock_for(task, cal), cal, calendars.to_calendar(clock, cal), set()
 		)
 		if [s.stage for s in steps] != ["remind"]:
 			sys.exit(f"{name}: expected one 'remind' step at {clock}, the engine plans {steps}")

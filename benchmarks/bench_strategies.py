@@ -14,7 +14,7 @@ What is measured
 
 	Default 20,000 decisions per chain, in interleaved blocks of 1,000 so drift hits every chain alike.
 
-	2. On a site (``--site``): ``legist_routing.services.assignment.choose(need, chain, team)`` for a
+	2. On a site (``--site``): ``legist_routing.services.apply.choose(need, chain, team)`` for a
 	Routing Team of 50 members with real open Case Tasks (about 400 open, 150 closed), two absences and a
 	disabled user, for the same chains. ``choose`` reads the team (cached doc), the members' open load
 	and enabled flags (grouped over Case Task) and absences, then runs the engine; round robin also
@@ -31,7 +31,7 @@ What is measured
 
 Baseline
 	The ratio column divides each chain's median by the round robin's median in the same run (engine:
-	``("round_robin",)``; site: ``assignment.choose`` with ``("round_robin",)``, lock and cursor write
+	``("round_robin",)``; site: ``apply.choose`` with ``("round_robin",)``, lock and cursor write
 	included).
 
 Run
@@ -64,6 +64,7 @@ import random
 import statistics
 import sys
 import time
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -433,6 +434,7 @@ def new_request() -> None:
 	import frappe
 
 	frappe.local.cache = {}
+	frappe.local.request_cache = defaultdict(dict)
 	frappe.local.role_permissions = {}
 	frappe.local.new_doc_templates = {}
 
@@ -526,7 +528,7 @@ def index_probe(query: str, values) -> dict:
 def bench_site(decisions: int, block: int, today: dt.date, probe: bool = True) -> tuple[list[Result], dict]:
 	import frappe
 
-	from legist_routing.services import assignment
+	from legist_routing.services import apply, assignment
 
 	results = {key: Result(key, label) for key, label, _chain, _slots in CHAINS}
 	needs = {key: need(slots) for key, _label, _chain, slots in CHAINS}
@@ -534,7 +536,7 @@ def bench_site(decisions: int, block: int, today: dt.date, probe: bool = True) -
 	clock = time.perf_counter
 
 	def decide(key: str):
-		return assignment.choose(needs[key], chains[key], TEAM, today)
+		return apply.choose(needs[key], chains[key], TEAM, today)
 
 	for key in results:  # warm-up: imports, Redis copies of the team and the meta
 		for _ in range(5):
@@ -633,7 +635,7 @@ def site_table(results: list[Result]) -> str:
 def parse_args(argv=None):
 	parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
 	where = parser.add_mutually_exclusive_group(required=True)
-	where.add_argument("--site", help="also measure assignment.choose on this site")
+	where.add_argument("--site", help="also measure apply.choose on this site")
 	where.add_argument("--engine-only", action="store_true", help="the pure engine only, no Frappe")
 	parser.add_argument("--sites-path", default=".", help="the bench's sites folder (default: the cwd)")
 	parser.add_argument("--decisions", type=int, default=20_000, help="engine decisions per chain")
@@ -705,7 +707,7 @@ def main(argv=None):
 		finally:
 			frappe.destroy()
 		sections += [
-			"## Site: `assignment.choose(need, chain, team)` for a Routing Team of 50, per decision",
+			"## Site: `apply.choose(need, chain, team)` for a Routing Team of 50, per decision",
 			site_table(site),
 			"Parts of a decision (medians): the members' open load alone "
 			f"(`assignment.{facts['reader']}`, one grouped query) {facts['load_ms']:.2f} ms; "

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import frappe
 
-from legist_routing.services import rules, tasks
+from legist_routing.services import rules, settings, tasks
 
 
 @frappe.whitelist(methods=["POST"])
 def import_rules(rules_json: str, overwrite: int = 1) -> list[str]:
 	"""Import one routing rule or a list, in the practice guide's JSON shape. All or nothing."""
-	frappe.only_for(("System Manager", "Legist Manager"))
+	frappe.only_for(settings.MANAGER_ROLES)
 	return rules.import_rules(rules_json, overwrite=bool(int(overwrite)))
 
 
@@ -40,7 +40,5 @@ def acknowledge_tasks(names: str | list) -> list[dict]:
 @frappe.whitelist(methods=["POST"])
 def reassign_task(name: str, user: str, reason: str, note: str | None = None) -> dict:
 	"""A manager moves a task to another person, with a reason (audited, counted in the reassignment rate)."""
-	from legist_routing.services import assignment
-
-	task = assignment.manual_reassign(name, user, reason, note or "")
+	task = tasks.manual_reassign(name, user, reason, note or "")
 	return {"name": task.name, "assigned_to": task.assigned_to}

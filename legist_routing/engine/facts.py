@@ -15,6 +15,8 @@ from legist_routing.engine.problems import Problem, hint
 
 TEXT, NUMBER, DATE, DATETIME, USER, BOOL = "text", "number", "date", "datetime", "user", "check"
 ORDERED = {NUMBER, DATE, DATETIME}
+# A task in one of these statuses is done: its clocks stop and nothing escalates it.
+CLOSED_TASK_STATUSES = ("Completed", "Cancelled")
 
 FACTS: dict[str, str] = {
 	# the case

@@ -16,8 +16,6 @@ import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-CLOSED = ("Completed", "Cancelled")
-
 
 @dataclass(frozen=True)
 class Kpi:

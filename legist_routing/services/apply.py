@@ -1,14 +1,32 @@
-"""The single writer: turns the engine's intents into Case Tasks, assignments and notifications."""
+"""The one writer: every Case Task, ToDo, share, timeline comment, notification, reassignment and
+unroutable alert is written here, from the engine's intents or from an escalation step.
+
+The planners below it (``assignment``, ``escalation_policy``) decide and write nothing; the
+orchestrators above it (routing, escalations, tasks, portal) call it and own the transaction.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 
 import frappe
+from frappe import _
+from frappe.utils import get_datetime, now_datetime
 
+from legist_routing.engine import escalation as E
+from legist_routing.engine import strategies as S
 from legist_routing.engine.decide import CreateTask, Decision, Event, Notify, Unresolved
-from legist_routing.services import assignment, messages, notify
+from legist_routing.services import (
+	assignment,
+	calendars,
+	escalation_policy,
+	journal,
+	messages,
+	notify,
+	settings,
+)
 
 
 def intent_dict(intent) -> dict:
@@ -82,11 +100,11 @@ def create_task(intent: CreateTask, kind: str | None = None, title: str | None =
 	task.insert(ignore_permissions=True)
 	if (kind or intent.kind) == "Notification":
 		return task, None
-	choice = assignment.choose_for(intent)
+	choice = choose_for(intent)
 	if choice.user:
 		assign(task, choice.user)
 	else:
-		assignment.alert_unroutable(task, choice.reason)
+		alert_unroutable(task, choice.reason)
 	return task, choice
 
 
@@ -100,9 +118,6 @@ def assign(task, user: str, notify_user: bool = True):
 	"""
 	from frappe.desk.form.assign_to import notify_assignment
 	from frappe.desk.form.document_follow import follow_document
-	from frappe.utils import get_datetime, now_datetime
-
-	from legist_routing.services import escalations
 
 	frappe.flags.legist_assigning = True
 	try:
@@ -135,7 +150,7 @@ def assign(task, user: str, notify_user: bool = True):
 	frappe.db.set_value(
 		"Case Task", task.name, {"assigned_to": user, "assigned_at": task.assigned_at}, update_modified=False
 	)
-	escalations.rearm(task, done=set() if task.flags.in_routing else None)
+	rearm(task, done=set() if task.flags.in_routing else None)
 
 
 def deliver(intent: Notify, event: Event) -> dict:
@@ -177,3 +192,231 @@ def deliver(intent: Notify, event: Event) -> dict:
 	if review is not None:
 		result["task"] = review.name
 	return result
+
+
+# ---------------------------------------------------------------------------------- choosing who
+def choose(need: S.Need, chain, team: str | None, today: dt.date | None = None) -> S.Choice:
+	"""Choose with the engine; a round robin moves the team's cursor, read and written under its row lock."""
+	choice, cursor = assignment.plan(need, chain, team, today)
+	if team and choice.strategy == "round_robin" and choice.cursor != cursor:
+		# A plain UPDATE: set_value would also drop the team from the document cache, and every pick would
+		# then reload fifty member rows. The cursor itself is always read from the row, under the lock.
+		frappe.db.sql(
+			"update `tabRouting Team` set round_robin_cursor = %s where name = %s", (choice.cursor, team)
+		)
+	return choice
+
+
+def choose_for(intent) -> S.Choice:
+	return choose(*assignment.need_for(intent))
+
+
+def alert_unroutable(task, reason: str):
+	ops = settings.get().operations_manager
+	frappe.db.set_value("Case Task", task.name, "unroutable", 1, update_modified=False)
+	if ops:
+		notify.in_app(
+			[ops], "Case Task", task.name, _("Nobody could take {0}: {1}").format(task.title, reason)
+		)
+
+
+def rearm(task, write: bool = True, done: set | None = None):
+	"""Recompute ``next_escalation_at`` after anything a stage depends on changed.
+
+	``done``: the steps already run, when the caller knows them (an empty set for a new task)."""
+	value = escalation_policy.next_at(task, done)
+	task.next_escalation_at = value
+	if write and not task.is_new():
+		set_next_escalation(task.name, value)
+
+
+def set_next_escalation(task_name: str, value):
+	frappe.db.set_value("Case Task", task_name, "next_escalation_at", value, update_modified=False)
+
+
+def mirror_assignee(task_name: str):
+	"""Case Task.assigned_to follows its newest open ToDo (assignments made by hand in the desk too)."""
+	current = frappe.get_all(
+		"ToDo",
+		filters={"reference_type": "Case Task", "reference_name": task_name, "status": "Open"},
+		fields=["allocated_to", "creation"],
+		order_by="creation desc",
+		limit=1,
+	)
+	user = current[0].allocated_to if current else None
+	values = {"assigned_to": user}
+	if user:
+		values["assigned_at"] = current[0].creation
+	frappe.db.set_value("Case Task", task_name, values, update_modified=False)
+	rearm(frappe.get_doc("Case Task", task_name))
+
+
+# -------------------------------------------------------------------------------------- reassigning
+def reassign(task, user: str, reason: str, note: str = "", now=None, by: str | None = None):
+	"""Move a task to ``user``: the old ToDo is cancelled, the acknowledgement clock restarts."""
+	from frappe.desk.form import assign_to
+
+	now = now or now_datetime()
+	previous = task.assigned_to
+	# The new owner gets the same acknowledgement window the first one had, counted from now.
+	window = None
+	if task.ack_due and task.assigned_at:
+		window = get_datetime(task.ack_due) - get_datetime(task.assigned_at)
+	for todo in frappe.get_all(
+		"ToDo",
+		filters={"reference_type": "Case Task", "reference_name": task.name, "status": "Open"},
+		pluck="allocated_to",
+	):
+		assign_to.remove("Case Task", task.name, todo, ignore_permissions=True)
+	task.reload()
+	assign(task, user)
+	frappe.db.set_value(
+		"Case Task",
+		task.name,
+		{
+			"assigned_to": user,
+			"assigned_at": now,
+			"acknowledged_at": None,
+			"acknowledged_by": None,
+			"ack_due": now + window if window else task.ack_due,
+			"status": "Open" if task.status == "Acknowledged" else task.status,
+			"reassignment_count": (task.reassignment_count or 0) + 1,
+			"unroutable": 0,
+		},
+		update_modified=False,
+	)
+	task.reload()
+	rearm(task)
+	text = _("Reassigned from {0} to {1} by {2}: {3}").format(
+		previous or "-", user, by or frappe.session.user, _(reason) + (f" ({note})" if note else "")
+	)
+	if reason != "Escalation":
+		task.add_comment("Info", text)
+	journal.write_plain(
+		event="task.reassigned",
+		key=f"task.reassigned:{task.name}:{frappe.generate_hash(length=8)}",
+		case=task.case,
+		reference_doctype="Case Task",
+		reference_name=task.name,
+		summary=text,
+		trace={"from": previous, "to": user, "reason": reason, "note": note, "by": by or frappe.session.user},
+	)
+	return task
+
+
+# ------------------------------------------------------------------------------ escalation steps
+def run_step(task, stage: E.Stage, step: E.Step, now, cal):
+	"""One step of a task's ladder: its effects, then its ledger rows, in one transaction (the caller's)."""
+	key = f"{task.name}|{step.stage}|{step.version}"[:140]
+	body = None
+	if stage.action == "remind":
+		recipients, text, subject = escalation_policy.reminder(task, stage)
+	elif stage.action == "reassign" and journal.moved_by_stage(task.name, stage.key, step.version):
+		# Moved once by this stage and still not acknowledged: no ping-pong between owners, a manager decides.
+		recipients, text, subject, body = _escalate(task, escalation_policy.as_manager_escalation(stage))
+	elif stage.action == "reassign":
+		recipients, text, subject = _reassign(task, stage, now)
+	else:
+		recipients, text, subject, body = _escalate(task, stage)
+	email = {}
+	if subject and recipients:
+		if "in_app" in stage.channels:
+			notify.in_app(recipients, "Case Task", task.name, subject, body or subject)
+		if "email" in stage.channels:
+			# Into the outbox with the step; send_outbox sends one e-mail per person per batch.
+			email = {"email_pending": 1, "email_subject": subject, "email_body": body or subject}
+	common = {
+		"task": task.name,
+		"case": task.case,
+		"action": step.action,
+		"due_at": calendars.to_site(step.at, cal),
+		"executed_at": now,
+	}
+	# The ledger: written once, never updated (an update of the outbox flag would contend with the
+	# outbox's locks). The unique key refuses a second execution of this step.
+	journal.ledger_row(
+		{
+			**common,
+			**email,
+			"stage": step.stage,
+			"version": step.version,
+			"ledger_key": key,
+			"collapsed": ", ".join(step.collapsed),
+			"recipients": ", ".join(recipients),
+			"detail": text,
+		}
+	)
+	for folded, version in step.ledger_keys[1:]:
+		# A reminder folded into this one during catch-up is done too: it must not fire later.
+		journal.ledger_row(
+			{
+				**common,
+				"stage": folded,
+				"version": version,
+				"ledger_key": f"{task.name}|{folded}|{version}"[:140],
+				"detail": _("Folded into {0} after an outage.").format(step.stage),
+			}
+		)
+	task.add_comment("Info", text)
+	journal.write_plain(
+		event=f"escalation.{stage.action}",
+		key=f"escalation:{key}",
+		case=task.case,
+		reference_doctype="Case Task",
+		reference_name=task.name,
+		summary=text,
+		trace={
+			"stage": stage.key,
+			"at": str(step.at),
+			"version": step.version,
+			"collapsed": list(step.collapsed),
+		},
+	)
+
+
+def _reassign(task, stage, now):
+	candidates = [u for u in escalation_policy.resolve_targets(task, stage.target) if u != task.assigned_to]
+	chosen, why = assignment.first_available(candidates, task)
+	if not chosen:
+		ops = escalation_policy.resolve_targets(task, "operations.manager")
+		subject = _("Could not reassign {0}: {1}").format(task.title, why)
+		text = _("Escalation {0}: nobody to reassign to ({1}); told the operations manager.").format(
+			stage.key, why
+		)
+		return ops, text, subject
+	previous = task.assigned_to
+	reassign(task, chosen, reason="Escalation", note=stage.key, now=now)
+	# The new owner is told the way Frappe tells of any assignment (assign).
+	text = _("Escalation {0}: not acknowledged by {1}; reassigned to {2}.").format(
+		stage.key, previous or "-", chosen
+	)
+	return [chosen], text, None
+
+
+def _escalate(task, stage):
+	users, text, subject, body = escalation_policy.escalation_summary(task, stage)
+	frappe.db.set_value(
+		"Case Task", task.name, "escalation_level", (task.escalation_level or 0) + 1, update_modified=False
+	)
+	return users, text, subject, body
+
+
+def send_outbox(rows) -> int:
+	"""One e-mail per person for the outbox rows given (locked by the caller), then mark them sent."""
+	if not rows:
+		return 0
+	by_user: dict[str, list] = {}
+	for row in rows:
+		for user in escalation_policy.split_targets(row.recipients):
+			by_user.setdefault(user, []).append(row)
+	for user, items in by_user.items():
+		if len(items) == 1:
+			subject, body = items[0].email_subject, items[0].email_body
+		else:
+			subject = _("{0} tasks need your attention").format(len(items))
+			body = "<br><br>".join(
+				f"<b>{frappe.utils.escape_html(r.email_subject)}</b><br>{r.email_body}" for r in items
+			)
+		notify.email([user], subject, body, "Case Task", items[0].task)
+	journal.emails_sent([r.name for r in rows])
+	return len(by_user)

@@ -1,9 +1,9 @@
 """Who gets the work: teams, availability and load from the database, choices from the pure engine.
 
 The engine's ``strategies.choose`` filters the people who may take the work, then chooses among them,
-and says why. This module feeds it members (with their open load, leave and skills), keeps the
-round-robin cursor in the database under a row lock, reassigns, and alerts the operations manager
-when nobody fits — it never picks someone arbitrarily.
+and says why. This module feeds it members (with their open load, leave and skills) and plans the
+choice; it writes nothing. ``apply.choose`` moves the round-robin cursor under the team's row lock,
+and ``apply`` alerts the operations manager when nobody fits — never an arbitrary pick.
 """
 
 from __future__ import annotations
@@ -12,12 +12,10 @@ import datetime as dt
 
 import frappe
 from frappe import _
-from frappe.utils import get_datetime, getdate, now_datetime, nowdate
+from frappe.utils import getdate, nowdate
 
 from legist_routing.engine import strategies as S
-
-CLOSED = ("Completed", "Cancelled")
-REASONS = ("Overload", "Leave", "Conflict", "Expertise", "Escalation", "Other")
+from legist_routing.services.settings import CLOSED
 
 
 def _split(value: str | None) -> frozenset[str]:
@@ -136,29 +134,24 @@ def team_lead_of(user: str | None) -> str | None:
 
 
 # ---------------------------------------------------------------------------------------- choosing
-def choose(need: S.Need, chain, team: str | None, today: dt.date | None = None) -> S.Choice:
-	"""Choose with the engine; a round robin reads and moves the team's cursor under a row lock."""
+def lock_cursor(team: str) -> str | None:
+	"""The team's round-robin cursor, read under its row lock: concurrent picks serialise (no double
+	pick, no skip). The lock is held until the caller's transaction ends."""
+	return frappe.db.get_value("Routing Team", team, "round_robin_cursor", for_update=True)
+
+
+def plan(need: S.Need, chain, team: str | None, today: dt.date | None = None) -> tuple[S.Choice, str | None]:
+	"""The engine's choice and the cursor it started from (``apply.choose`` writes the moved cursor)."""
 	today = today or getdate(nowdate())
 	chain = S.parse_chain(chain)[0] or ("role_slot", "least_loaded")
 	preferred_users = [u for _slot, u in need.preferred if u]
-	cursor = None
-	if team and "round_robin" in chain:
-		# The lock serialises concurrent picks: no double pick, no skip.
-		frappe.db.sql("select name from `tabRouting Team` where name = %s for update", team)
-		cursor = frappe.db.get_value("Routing Team", team, "round_robin_cursor")
+	cursor = lock_cursor(team) if team and "round_robin" in chain else None
 	pool = members(team, preferred_users, today)
-	choice = S.choose(pool, need, chain, today, cursor)
-	if team and choice.strategy == "round_robin" and choice.cursor != cursor:
-		# A plain UPDATE: set_value would also drop the team from the document cache, and every pick would
-		# then reload fifty member rows. The cursor itself is always read from the row, under the lock.
-		frappe.db.sql(
-			"update `tabRouting Team` set round_robin_cursor = %s where name = %s", (choice.cursor, team)
-		)
-	return choice
+	return S.choose(pool, need, chain, today, cursor), cursor
 
 
-def choose_for(intent) -> S.Choice:
-	"""Who takes a task the engine asked for: the preferred chain, then the team lead, then the pool."""
+def need_for(intent) -> tuple[S.Need, tuple, str | None]:
+	"""What a task the engine asked for needs: the preferred chain, then the team lead, then the pool."""
 	preferred = [(slot, user) for slot, user in intent.preferred if user]
 	team = intent.team or team_of(preferred[0][1] if preferred else None)
 	lead = frappe.db.get_value("Routing Team", team, "team_lead") if team else None
@@ -173,7 +166,7 @@ def choose_for(intent) -> S.Choice:
 		exclude=frozenset(intent.exclude),
 		preferred=tuple(preferred),
 	)
-	return choose(need, intent.strategy, team)
+	return need, intent.strategy, team
 
 
 def first_available(candidates: list[str], task=None, today: dt.date | None = None) -> tuple[str | None, str]:
@@ -187,92 +180,3 @@ def first_available(candidates: list[str], task=None, today: dt.date | None = No
 	)
 	choice = S.choose(members(None, candidates, today), need, ("role_slot",), today or getdate(nowdate()))
 	return choice.user, choice.reason
-
-
-def alert_unroutable(task, reason: str):
-	from legist_routing.services.routing import settings
-
-	ops = settings().operations_manager
-	frappe.db.set_value("Case Task", task.name, "unroutable", 1, update_modified=False)
-	if not ops:
-		return
-	from legist_routing.services import notify
-
-	notify.in_app([ops], "Case Task", task.name, _("Nobody could take {0}: {1}").format(task.title, reason))
-
-
-# -------------------------------------------------------------------------------------- reassigning
-def reassign(task, user: str, reason: str, note: str = "", now=None, by: str | None = None):
-	"""Move a task to ``user``: the old ToDo is cancelled, the acknowledgement clock restarts."""
-	from frappe.desk.form import assign_to
-
-	from legist_routing.services import apply
-
-	now = now or now_datetime()
-	previous = task.assigned_to
-	# The new owner gets the same acknowledgement window the first one had, counted from now.
-	window = None
-	if task.ack_due and task.assigned_at:
-		window = get_datetime(task.ack_due) - get_datetime(task.assigned_at)
-	for todo in frappe.get_all(
-		"ToDo",
-		filters={"reference_type": "Case Task", "reference_name": task.name, "status": "Open"},
-		pluck="allocated_to",
-	):
-		assign_to.remove("Case Task", task.name, todo, ignore_permissions=True)
-	task.reload()
-	apply.assign(task, user)
-	frappe.db.set_value(
-		"Case Task",
-		task.name,
-		{
-			"assigned_to": user,
-			"assigned_at": now,
-			"acknowledged_at": None,
-			"acknowledged_by": None,
-			"ack_due": now + window if window else task.ack_due,
-			"status": "Open" if task.status == "Acknowledged" else task.status,
-			"reassignment_count": (task.reassignment_count or 0) + 1,
-			"unroutable": 0,
-		},
-		update_modified=False,
-	)
-	task.reload()
-	from legist_routing.services import escalations, routing
-
-	escalations.rearm(task)
-	text = _("Reassigned from {0} to {1} by {2}: {3}").format(
-		previous or "-", user, by or frappe.session.user, _(reason) + (f" ({note})" if note else "")
-	)
-	if reason != "Escalation":
-		task.add_comment("Info", text)
-	routing.write_plain_log(
-		event="task.reassigned",
-		key=f"task.reassigned:{task.name}:{frappe.generate_hash(length=8)}",
-		case=task.case,
-		reference_doctype="Case Task",
-		reference_name=task.name,
-		summary=text,
-		trace={"from": previous, "to": user, "reason": reason, "note": note, "by": by or frappe.session.user},
-	)
-	return task
-
-
-def manual_reassign(name: str, user: str, reason: str, note: str = ""):
-	"""A manager moves a task, with a reason from the list (Other needs a note)."""
-	if not {"System Manager", "Legist Manager"}.intersection(frappe.get_roles()):
-		frappe.throw(_("Only a Legist Manager can reassign tasks."), frappe.PermissionError)
-	if reason not in REASONS:
-		frappe.throw(_("Reason: choose one of {0}.").format(", ".join(REASONS)))
-	if reason == "Other" and not (note or "").strip():
-		frappe.throw(_("Note: say why when the reason is Other."))
-	if not frappe.db.exists("User", {"name": user, "enabled": 1}):
-		frappe.throw(_("User: {0} is not an active user.").format(user))
-	task = frappe.get_doc("Case Task", name)
-	if task.assigned_to == user:
-		frappe.throw(_("Task {0} is already assigned to {1}.").format(name, user))
-	if task.prepared_by and task.prepared_by == user:
-		frappe.throw(
-			_("{0} prepared the work this task reviews; choose someone else (four eyes).").format(user)
-		)
-	return reassign(task, user, reason, note)

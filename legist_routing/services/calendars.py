@@ -9,8 +9,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import frappe
 from frappe import _
 from frappe.utils import get_system_timezone, get_time
+from frappe.utils.caching import request_cache
 
 from legist_routing.engine import calendar as C
+from legist_routing.services import settings
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _cache: dict[tuple, C.BusinessCalendar] = {}
@@ -18,6 +20,9 @@ _cache: dict[tuple, C.BusinessCalendar] = {}
 
 def clear_cache():
 	_cache.clear()
+	cache = getattr(frappe.local, "request_cache", None)
+	if cache is not None:
+		cache.pop(_load.__wrapped__, None)
 
 
 def validate_calendar(doc):
@@ -53,9 +58,7 @@ def _validate_hours(doc):
 
 
 def _default_name() -> str | None:
-	from legist_routing.services.routing import settings
-
-	return settings().default_calendar
+	return settings.get().default_calendar
 
 
 def get_calendar(name: str | None = None) -> C.BusinessCalendar:
@@ -63,12 +66,10 @@ def get_calendar(name: str | None = None) -> C.BusinessCalendar:
 	name = name or _default_name()
 	if not name:
 		return _fallback()
-	memo = frappe.local.cache.setdefault("legist_routing_calendars", {})
-	if name not in memo:  # one look-up per request
-		memo[name] = _load(name)
-	return memo[name]
+	return _load(name)
 
 
+@request_cache  # one look-up per request
 def _load(name: str) -> C.BusinessCalendar:
 	modified = frappe.db.get_value("Business Calendar", name, "modified")
 	if modified is None:

@@ -7,11 +7,11 @@ from frappe.utils import add_days, getdate, nowdate
 
 from legist_routing.engine import deadlines as D
 from legist_routing.engine.decide import Event
-from legist_routing.services import events, routing
+from legist_routing.services import facts, journal, routing, settings
 
 
 def thresholds() -> tuple[int, ...]:
-	raw = routing.settings().deadline_thresholds or "14,7,3,1"
+	raw = settings.get().deadline_thresholds or "14,7,3,1"
 	values = sorted({int(p) for p in raw.replace(" ", "").split(",") if p.strip().isdigit()}, reverse=True)
 	return tuple(values) or (14, 7, 3, 1)
 
@@ -27,7 +27,7 @@ def sweep(today=None) -> list[str]:
 	notices = frappe.get_all(
 		"Case Notice",
 		filters={"response_due_date": ["between", [today, add_days(today, max(steps))]]},
-		fields=["name", "case", *events.NOTICE_FIELDS[1:]],
+		fields=["name", "case", *facts.NOTICE_FIELDS[1:]],
 	)
 	if not notices:
 		return []
@@ -54,7 +54,7 @@ def sweep(today=None) -> list[str]:
 		pending = [d for d, key in crossed[notice.name] if key not in seen]
 		# After an outage only the most urgent threshold fires; the earlier ones are recorded as passed.
 		for days in pending[:-1]:
-			routing.write_plain_log(
+			journal.write_plain(
 				event="deadline.approaching",
 				key=f"deadline.approaching:{notice.name}:{deadline}:{days}",
 				case=notice.case,
@@ -65,13 +65,13 @@ def sweep(today=None) -> list[str]:
 			)
 		for days in pending[-1:]:
 			key = f"deadline.approaching:{notice.name}:{deadline}:{days}"
-			facts = {
-				**events.case_facts(cases[notice.case]),
-				**events.notice_facts(notice),
+			known = {
+				**facts.case_facts(cases[notice.case]),
+				**facts.notice_facts(notice),
 				"deadline.days_left": (deadline - today).days,
 				"deadline.threshold": days,
 				"deadline.kind": "response",
 			}
-			routing.route(Event("deadline.approaching", key, notice.case, "Case Notice", notice.name), facts)
+			routing.route(Event("deadline.approaching", key, notice.case, "Case Notice", notice.name), known)
 			fired.append(key)
 	return fired

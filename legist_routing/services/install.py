@@ -180,7 +180,7 @@ def ensure_calendar():
 def ensure_policy():
 	"""The guide's X/Y/Z ladder (X=4, Y=24, Z=72) as the default Escalation Policy."""
 	from legist_routing.engine.escalation import GUIDE_POLICY
-	from legist_routing.services import escalations as S
+	from legist_routing.services import escalation_policy as S
 
 	def reverse(mapping, value):
 		return next(k for k, v in mapping.items() if v == value)

@@ -1,4 +1,4 @@
-"""Case Task behaviour: status bookkeeping, acknowledgement, and the assignment mirror."""
+"""Case Task behaviour: status bookkeeping, acknowledgement, manual reassignment, the assignment mirror."""
 
 from __future__ import annotations
 
@@ -6,18 +6,17 @@ import frappe
 from frappe import _
 from frappe.utils import now_datetime
 
-CLOSED = ("Completed", "Cancelled")
+from legist_routing.services import apply, escalation_policy, settings
+from legist_routing.services.settings import CLOSED
 
 
 def validate(task):
 	"""Stamp the times a status change implies; refuse an acknowledgement by anyone but the assignee."""
-	from legist_routing.services import escalations
-
 	before = task.get_doc_before_save()
 	old = before.status if before else None
 	if before is not None:
 		# A change of status, due time, deadline or policy re-arms the stages that depend on it.
-		escalations.rearm(task, write=False)
+		task.next_escalation_at = escalation_policy.next_at(task)
 	if task.status == old:
 		return
 	now = now_datetime()
@@ -35,8 +34,7 @@ def acknowledge(name: str) -> dict:
 	task = frappe.get_doc("Case Task", name)
 	task.check_permission("write")
 	user = frappe.session.user
-	managers = {"System Manager", "Legist Manager"}
-	if task.assigned_to and task.assigned_to != user and not managers.intersection(frappe.get_roles(user)):
+	if task.assigned_to and task.assigned_to != user and not settings.is_manager(user):
 		frappe.throw(
 			_("Only {0}, to whom this task is assigned, or a manager can acknowledge it.").format(
 				task.assigned_to
@@ -54,22 +52,28 @@ def acknowledge(name: str) -> dict:
 	return {"name": task.name, "acknowledged_at": task.acknowledged_at, "already": False}
 
 
+def manual_reassign(name: str, user: str, reason: str, note: str = ""):
+	"""A manager moves a task, with a reason from the list (Other needs a note)."""
+	if not settings.is_manager():
+		frappe.throw(_("Only a Legist Manager can reassign tasks."), frappe.PermissionError)
+	if reason not in settings.MANUAL_REASONS:
+		frappe.throw(_("Reason: choose one of {0}.").format(", ".join(settings.MANUAL_REASONS)))
+	if reason == "Other" and not (note or "").strip():
+		frappe.throw(_("Note: say why when the reason is Other."))
+	if not frappe.db.exists("User", {"name": user, "enabled": 1}):
+		frappe.throw(_("User: {0} is not an active user.").format(user))
+	task = frappe.get_doc("Case Task", name)
+	if task.assigned_to == user:
+		frappe.throw(_("Task {0} is already assigned to {1}.").format(name, user))
+	if task.prepared_by and task.prepared_by == user:
+		frappe.throw(
+			_("{0} prepared the work this task reviews; choose someone else (four eyes).").format(user)
+		)
+	return apply.reassign(task, user, reason, note)
+
+
 def sync_assignee(todo, method=None):
 	"""Keep Case Task.assigned_to in step with its open ToDo (assignments made by hand in the desk too)."""
 	if todo.reference_type != "Case Task" or not todo.reference_name or frappe.flags.legist_assigning:
 		return  # routing's own assignments set the mirror themselves (apply.assign)
-	current = frappe.get_all(
-		"ToDo",
-		filters={"reference_type": "Case Task", "reference_name": todo.reference_name, "status": "Open"},
-		fields=["allocated_to", "creation"],
-		order_by="creation desc",
-		limit=1,
-	)
-	user = current[0].allocated_to if current else None
-	values = {"assigned_to": user}
-	if user:
-		values["assigned_at"] = current[0].creation
-	frappe.db.set_value("Case Task", todo.reference_name, values, update_modified=False)
-	from legist_routing.services import escalations
-
-	escalations.rearm(frappe.get_doc("Case Task", todo.reference_name))
+	apply.mirror_assignee(todo.reference_name)

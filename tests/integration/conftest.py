@@ -55,8 +55,8 @@ def transaction():
 	frappe.set_user("Administrator")
 	yield
 	frappe.db.rollback()
-	frappe.local.cache.pop("legist_routing_settings", None)
-	frappe.local.cache.pop("legist_routing_calendars", None)
+	if hasattr(frappe.local, "request_cache"):  # Routing Settings and calendars, read once per request
+		frappe.local.request_cache.clear()
 	frappe.set_user("Administrator")
 
 

@@ -25,7 +25,7 @@ from helpers import (
 
 from legist_routing import api
 from legist_routing.engine import strategies as S
-from legist_routing.services import assignment
+from legist_routing.services import apply
 
 BENCH = os.environ.get("LEGIST_BENCH", os.path.expanduser("~/legist-bench"))
 
@@ -186,7 +186,7 @@ def test_four_eyes_the_preparer_never_reviews(people):
 	case = make_case(people)
 	make_notice(case)
 	draft = draft_task(case)
-	assignment.reassign(draft, people["attorney"], "Expertise")
+	apply.reassign(draft, people["attorney"], "Expertise")
 	draft.reload()
 	draft.status = "Draft Ready"
 	draft.save()
@@ -233,7 +233,7 @@ def test_round_robin_spreads_1000_assignments_evenly():
 	counts = collections.Counter()
 	need = S.Need()
 	for _ in range(1000):
-		counts[assignment.choose(need, ("round_robin",), "RR").user] += 1
+		counts[apply.choose(need, ("round_robin",), "RR").user] += 1
 	assert set(counts) == set(members)
 	assert max(counts.values()) - min(counts.values()) <= 1
 
@@ -250,10 +250,10 @@ def test_two_processes_round_robin_without_double_pick_or_skip():
 		frappe.init(site={frappe.local.site!r}, sites_path=".")
 		frappe.connect()
 		from legist_routing.engine import strategies as S
-		from legist_routing.services import assignment
+		from legist_routing.services import apply, assignment
 		picks = []
 		for _ in range(100):
-			picks.append(assignment.choose(S.Need(), ("round_robin",), "RRC").user)
+			picks.append(apply.choose(S.Need(), ("round_robin",), "RRC").user)
 			frappe.db.commit()
 		print(json.dumps(picks))
 		"""

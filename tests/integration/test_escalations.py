@@ -18,7 +18,7 @@ import pytest
 from frappe.utils import get_datetime
 from helpers import add_rule, drain_queue_until, make_case, make_notice, tasks_of
 
-from legist_routing.services import escalations
+from legist_routing.services import apply, escalations
 
 RULE = {
 	"ruleName": "RFE_Ladder",
@@ -56,7 +56,7 @@ def intake_task(people, assigned_at: dt.datetime, deadline: dt.datetime | None =
 		values["due"] = deadline - dt.timedelta(days=7)
 	frappe.db.set_value("Case Task", task.name, values, update_modified=False)
 	doc = frappe.get_doc("Case Task", task.name)
-	escalations.rearm(doc)
+	apply.rearm(doc)
 	return doc
 
 

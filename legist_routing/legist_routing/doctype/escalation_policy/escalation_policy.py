@@ -3,9 +3,9 @@
 
 from frappe.model.document import Document
 
-from legist_routing.services import escalations
+from legist_routing.services import escalation_policy
 
 
 class EscalationPolicy(Document):
 	def validate(self):
-		escalations.validate_policy(self)
+		escalation_policy.validate_policy(self)

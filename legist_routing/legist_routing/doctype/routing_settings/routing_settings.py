@@ -3,6 +3,8 @@
 
 from frappe.model.document import Document
 
+from legist_routing.services import settings
+
 
 class RoutingSettings(Document):
 	# begin: auto-generated types
@@ -17,5 +19,7 @@ class RoutingSettings(Document):
 		log_no_match: DF.Check
 		operations_manager: DF.Link | None
 		routing_enabled: DF.Check
+
 	# end: auto-generated types
-	pass
+	def on_update(self):
+		settings.clear()

@@ -1,0 +1,1 @@
+"""The Frappe glue around the pure engine, in layers (see pyproject.toml, [tool.importlinter])."""

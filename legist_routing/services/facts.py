@@ -1,0 +1,76 @@
+"""Documents as the engine's plain facts (``case.case_type``, ``document.notice_type``, ``task.status``)."""
+
+from __future__ import annotations
+
+import frappe
+
+from legist_routing.services import settings
+
+CASE_FIELDS = (
+	"name",
+	"case_title",
+	"case_type",
+	"priority",
+	"status",
+	"client_name",
+	"preferred_language",
+	"lead_attorney",
+	"primary_paralegal",
+	"secondary_owner",
+	"intake_specialist",
+	"client_user",
+	"receipt_numbers",
+	"filing_date",
+	"priority_date",
+	"hard_deadline",
+	"next_uscis_deadline",
+)
+NOTICE_FIELDS = (
+	"name",
+	"notice_type",
+	"receipt_number",
+	"form_type",
+	"notice_date",
+	"received_date",
+	"response_due_date",
+	"appointment_at",
+)
+TASK_FIELDS = (
+	"name",
+	"title",
+	"status",
+	"kind",
+	"template",
+	"assigned_to",
+	"secondary_owner",
+	"priority",
+	"escalation_level",
+)
+
+
+def case_facts(case) -> dict:
+	facts = {f"case.{f}": case.get(f) for f in CASE_FIELDS}
+	if case.get("case_type"):
+		facts["case.practice_group"] = frappe.get_cached_value("Case Type", case.case_type, "practice_group")
+	return facts
+
+
+def notice_facts(notice) -> dict:
+	return {f"document.{f}": notice.get(f) for f in NOTICE_FIELDS}
+
+
+def task_facts(task) -> dict:
+	return {f"task.{f}": task.get(f) for f in TASK_FIELDS}
+
+
+def firm_facts() -> dict:
+	return {"operations.manager": settings.get().operations_manager}
+
+
+def escalation_facts(task) -> dict:
+	"""What a stage target may name: the task's case slots, its owners and the operations manager."""
+	facts = case_facts(frappe.get_doc("Case", task.case))
+	facts.update(firm_facts())
+	facts["task.assigned_to"] = task.assigned_to
+	facts["task.secondary_owner"] = task.secondary_owner
+	return facts
