@@ -12,10 +12,15 @@ bash scripts/ensure-services.sh || exit 1
 # ------------------------------------------------------------------------------ 1. unit (no frappe)
 log "unit suite: the engine, in a virtualenv where frappe is not installed"
 # The engine's only third-party dependency is the holidays library (US federal holidays).
-if [ ! -x "$LEGIST_UNIT_VENV/bin/pytest" ] || ! "$LEGIST_UNIT_VENV/bin/python" -c "import holidays" 2>/dev/null; then
+# import-linter checks the layers of services/ (pyproject.toml, [tool.importlinter]).
+if [ ! -x "$LEGIST_UNIT_VENV/bin/pytest" ] || [ ! -x "$LEGIST_UNIT_VENV/bin/lint-imports" ] \
+	|| ! "$LEGIST_UNIT_VENV/bin/python" -c "import holidays" 2>/dev/null; then
 	python3 -m venv "$LEGIST_UNIT_VENV"
-	"$LEGIST_UNIT_VENV/bin/pip" install -q "pytest>=7" "pytest-cov>=4" "hypothesis>=6" "holidays>=0.50,<0.61"
+	"$LEGIST_UNIT_VENV/bin/pip" install -q "pytest>=7" "pytest-cov>=4" "hypothesis>=6" "holidays>=0.50,<0.61" \
+		"import-linter>=2.1,<3"
 fi
+log "import contracts: the layers of services/ and a frappe-free engine"
+PYTHONPATH="$LEGIST_REPO" "$LEGIST_UNIT_VENV/bin/lint-imports" --no-cache || status=1
 PYTHONPATH="$LEGIST_REPO" "$LEGIST_UNIT_VENV/bin/python" -m pytest tests/unit -q -p no:cacheprovider \
 	--cov=legist_routing/engine --cov-branch --cov-report=term --cov-fail-under=90 \
 	--junitxml="$results/unit.xml" || status=1
@@ -33,7 +38,33 @@ bash scripts/new-site.sh "$TEST_SITE" || die "could not create the test site $TE
 LEGIST_TEST_SITE="$TEST_SITE" "$LEGIST_BENCH/env/bin/python" -m pytest tests/integration -q -p no:cacheprovider \
 	--junitxml="$results/integration.xml" || status=1
 
-# ------------------------------------------------------------------------------------- 3. summary
+# ----------------------------------------------------------------------- 3. browser (real chromium)
+# Debian's chromium, driven by playwright-core, against the test site served on BROWSER_PORT.
+# Never skipped: missing chromium, a server that does not answer or no test run all count as failures.
+BROWSER_PORT="${LEGIST_BROWSER_PORT:-8010}"
+log "browser suite: chromium against $TEST_SITE on http://127.0.0.1:$BROWSER_PORT"
+browser_rc=1
+browser_why="browser dependencies (chromium, playwright-core)"
+if bash scripts/browser-deps.sh; then
+	source scripts/serve-test-site.sh
+	trap 'stop_test_site "$BROWSER_PORT"' EXIT
+	browser_why="browser test server on port $BROWSER_PORT"
+	if serve_test_site "$TEST_SITE" "$BROWSER_PORT"; then
+		browser_why="browser suite"
+		browser_rc=0
+		NO_COLOR=1 LEGIST_BROWSER_URL="http://127.0.0.1:$BROWSER_PORT" node --test --test-timeout=300000 \
+			--test-reporter=junit --test-reporter-destination="$results/browser.node-junit" \
+			--test-reporter=spec --test-reporter-destination=stdout tests/browser/*.test.mjs || browser_rc=$?
+		log "screenshots: tests/browser/artifacts/"
+	fi
+	stop_test_site "$BROWSER_PORT"
+	trap - EXIT
+fi
+# Node's JUnit has no <testsuite> counts (and may hold colour codes): rewrite it for the summary.
+python3 scripts/browser-junit.py "$results/browser.node-junit" "$results/browser.xml" "$browser_rc" \
+	"$browser_why" || status=1
+
+# ------------------------------------------------------------------------------------- 4. summary
 python3 - "$results" <<'PY'
 import glob, sys, xml.etree.ElementTree as ET
 passed = failed = skipped = 0

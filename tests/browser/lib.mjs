@@ -1,0 +1,78 @@
+// Shared helpers for the real-browser tests: Debian's chromium driven by playwright-core.
+// The site under test is LEGIST_BROWSER_URL (scripts/serve-test-site.sh serves it); never a
+// browser downloaded by Playwright.
+import { mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+export const BASE_URL = (process.env.LEGIST_BROWSER_URL || "http://127.0.0.1:8010").replace(/\/+$/, "");
+export const ADMIN_PASSWORD = process.env.LEGIST_ADMIN_PASSWORD || "admin";
+export const CHROMIUM = process.env.LEGIST_CHROMIUM || "/usr/bin/chromium";
+export const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), "artifacts");
+
+export async function launch() {
+	return chromium.launch({
+		executablePath: CHROMIUM,
+		args: [
+			"--headless",
+			"--no-sandbox",
+			"--disable-gpu",
+			"--disable-background-networking",
+			"--disable-component-update",
+			"--disable-sync",
+			"--no-first-run",
+		],
+	});
+}
+
+// A fresh context (own cookies) whose relative URLs go to the site; browser errors are collected
+// in context.pageErrors so a test can show them when it fails.
+export async function newContext(browser) {
+	const context = await browser.newContext({ baseURL: BASE_URL, viewport: { width: 1280, height: 900 } });
+	context.pageErrors = [];
+	context.on("page", (page) => page.on("pageerror", (e) => context.pageErrors.push(String(e))));
+	return context;
+}
+
+// Sign in through the API on the page's context: the session cookie then serves the desk.
+export async function login(page, usr = "Administrator", pwd = ADMIN_PASSWORD) {
+	const res = await page.request.post("/api/method/login", { form: { usr, pwd } });
+	if (!res.ok()) throw new Error(`login as ${usr} failed: HTTP ${res.status()} ${await res.text()}`);
+	return res.json();
+}
+
+// Open the desk and wait until Frappe's client is up (frappe.boot loaded, CSRF token set).
+export async function openDesk(page, path = "/app") {
+	await page.goto(path, { waitUntil: "domcontentloaded" });
+	await page.waitForFunction(() => window.frappe?.boot?.user && window.frappe.csrf_token, null, { timeout: 60_000 });
+}
+
+// Call a whitelisted method from inside the desk (so the desk's session and CSRF token are used).
+export async function call(page, method, args = {}) {
+	return page.evaluate(({ method, args }) => frappe.xcall(method, args), { method, args });
+}
+
+// Open a saved document's form and wait until it is that document's, fully refreshed.
+export async function openForm(page, doctype, name) {
+	const slug = doctype.toLowerCase().replace(/ /g, "-");
+	await page.goto(`/app/${slug}/${encodeURIComponent(name)}`, { waitUntil: "domcontentloaded" });
+	await page.waitForFunction(
+		({ doctype, name }) =>
+			window.cur_frm?.doctype === doctype &&
+			cur_frm.docname === name &&
+			!cur_frm.is_new() &&
+			cur_frm.doc?.name === name &&
+			$(cur_frm.wrapper).is(":visible"),
+		{ doctype, name },
+		{ timeout: 60_000 }
+	);
+	await page.waitForLoadState("networkidle").catch(() => {});
+}
+
+export async function screenshot(page, name) {
+	mkdirSync(ARTIFACTS, { recursive: true });
+	const path = join(ARTIFACTS, `${name}.png`);
+	await page.screenshot({ path, fullPage: true });
+	return path;
+}
