@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import frappe
+from frappe import _
 
-from legist_routing.services import rules, settings, tasks
+from legist_routing.services import portal, rules, settings, tasks
 
 
 @frappe.whitelist(methods=["POST"])
@@ -42,3 +43,33 @@ def reassign_task(name: str, user: str, reason: str, note: str | None = None) ->
 	"""A manager moves a task to another person, with a reason (audited, counted in the reassignment rate)."""
 	task = tasks.manual_reassign(name, user, reason, note or "")
 	return {"name": task.name, "assigned_to": task.assigned_to}
+
+
+# ------------------------------------------------------------------------------------- the portal
+@frappe.whitelist(methods=["POST"])
+def portal_upload(request: str) -> dict:
+	"""A client uploads a document against a requested item (multipart form: ``request`` and ``file``)."""
+	upload = frappe.request.files.get("file") if frappe.request else None
+	if upload is None:
+		frappe.throw(_("File: choose a file to upload."), title=_("File refused"))
+	return portal.upload(request, upload.filename, upload.stream.read())
+
+
+@frappe.whitelist(methods=["POST"])
+def request_documents(case: str, items: str | list, task: str | None = None) -> list[str]:
+	"""Staff ask the client for documents: ``items`` is a list of names or of {item, instructions, due_date}."""
+	if isinstance(items, str):
+		items = frappe.parse_json(items)
+	return portal.request_documents(case, items, task)
+
+
+@frappe.whitelist(methods=["POST"])
+def review_upload(request: str, decision: str, note: str | None = None) -> dict:
+	"""Staff accept a client's upload, or return it with what is missing."""
+	return portal.review_upload(request, decision, note or "")
+
+
+@frappe.whitelist(methods=["POST"])
+def message_client(case: str, subject: str, message: str) -> str:
+	"""Staff tell the client about their case: shown in the portal and e-mailed in the client's language."""
+	return portal.message_client(case, subject, message)

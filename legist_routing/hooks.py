@@ -14,6 +14,53 @@ before_install = "legist_routing.services.install.before_install"
 after_install = "legist_routing.services.install.after_install"
 after_migrate = "legist_routing.services.install.after_migrate"
 
+# Roles, shipped as filtered fixtures (never an unfiltered export).
+fixtures = [
+	{
+		"dt": "Role",
+		"filters": [
+			[
+				"role_name",
+				"in",
+				["Legist Manager", "Legist Attorney", "Legist Paralegal", "Legist Intake", "Legist Client"],
+			]
+		],
+	}
+]
+
+# Record-level access: one module, services/permissions.py.
+_PERMISSION_DOCTYPES = (
+	"Case",
+	"Case Task",
+	"Case Notice",
+	"Case Task Checklist Item",
+	"Client Request",
+	"Client Message",
+	"Routing Log",
+	"Escalation Event",
+	"Comment",
+	"File",
+	"Version",
+)
+permission_query_conditions = {
+	dt: "legist_routing.services.permissions.query_conditions" for dt in _PERMISSION_DOCTYPES
+}
+has_permission = {
+	dt: "legist_routing.services.permissions.has_permission"
+	for dt in _PERMISSION_DOCTYPES
+	if dt != "Case Task Checklist Item"  # a child: Frappe checks its parent
+}
+# Core read methods that, in Frappe 15, read without the hooks above.
+override_whitelisted_methods = {
+	"frappe.client.get_count": "legist_routing.services.permissions.get_count",
+	"frappe.desk.listview.get_group_by_count": "legist_routing.services.permissions.get_group_by_count",
+	"frappe.desk.search.search_link": "legist_routing.services.permissions.search_link",
+	"frappe.desk.search.search_widget": "legist_routing.services.permissions.search_widget",
+	"frappe.desk.search.get_link_title": "legist_routing.services.permissions.get_link_title",
+	"frappe.client.validate_link": "legist_routing.services.permissions.validate_link",
+	"frappe.utils.global_search.search": "legist_routing.services.permissions.global_search",
+}
+
 doc_events = {
 	"Case": {
 		"after_insert": "legist_routing.services.events.on_case_insert",
@@ -30,8 +77,17 @@ doc_events = {
 		"on_update": "legist_routing.services.events.on_task_update",
 	},
 	"ToDo": {
+		"validate": "legist_routing.services.permissions.guard_task_assignment",
 		# on_update runs for inserts too
 		"on_update": "legist_routing.services.tasks.sync_assignee",
+	},
+	"Comment": {
+		"validate": "legist_routing.services.permissions.guard_audit_record",
+		"on_trash": "legist_routing.services.permissions.guard_audit_record",
+	},
+	"File": {
+		"validate": "legist_routing.services.permissions.guard_audit_record",
+		"on_trash": "legist_routing.services.permissions.guard_audit_record",
 	},
 }
 

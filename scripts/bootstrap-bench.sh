@@ -105,4 +105,6 @@ fi
 apps_txt="$LEGIST_BENCH/sites/apps.txt"
 { cat "$apps_txt" 2>/dev/null; echo; echo legist_routing; } | sed '/^\s*$/d' | awk '!seen[$0]++' > "$apps_txt.new"
 mv "$apps_txt.new" "$apps_txt"
+# Translations: legist_routing/locale/*.po compiled into the bench's assets (only when a .po changed).
+frappe_cmd compile-po-to-mo --app legist_routing >/dev/null || die "could not compile legist_routing's translations"
 log "bench ready at $LEGIST_BENCH"

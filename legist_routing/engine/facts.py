@@ -49,6 +49,10 @@ FACTS: dict[str, str] = {
 	"document.response_due_date": DATE,
 	"document.appointment_at": DATETIME,
 	"document.days_to_deadline": NUMBER,
+	# a client's upload through the portal (portal.upload)
+	"document.item": TEXT,
+	"document.file_type": TEXT,
+	"document.request": TEXT,
 	# the task whose status changed
 	"task.name": TEXT,
 	"task.title": TEXT,

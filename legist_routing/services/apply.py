@@ -25,6 +25,7 @@ from legist_routing.services import (
 	journal,
 	messages,
 	notify,
+	permissions,
 	settings,
 )
 
@@ -55,7 +56,7 @@ def apply(decision: Decision, event: Event) -> list[dict]:
 		elif intent.key in existing:
 			results.append({**base, "status": "duplicate"})
 		elif isinstance(intent, CreateTask):
-			task, choice = create_task(intent)
+			task, choice = create_task(intent, request=_request_of(event))
 			results.append(
 				{
 					**base,
@@ -71,7 +72,13 @@ def apply(decision: Decision, event: Event) -> list[dict]:
 	return results
 
 
-def create_task(intent: CreateTask, kind: str | None = None, title: str | None = None):
+def _request_of(event: Event) -> str | None:
+	return event.reference_name if event.reference_doctype == "Client Request" else None
+
+
+def create_task(
+	intent: CreateTask, kind: str | None = None, title: str | None = None, request: str | None = None
+):
 	# get_doc, not new_doc: insert() applies the DocType's defaults; new_doc's user-default look-ups cost
 	# more than the rest of the task's insert.
 	task = frappe.get_doc(
@@ -79,7 +86,9 @@ def create_task(intent: CreateTask, kind: str | None = None, title: str | None =
 			"doctype": "Case Task",
 			"title": title or intent.title or messages.task_title(intent.title_code),
 			"case": intent.case,
-			"case_notice": intent.notice,
+			# a portal upload's "document" is its Client Request, not a USCIS notice
+			"case_notice": None if request else intent.notice,
+			"client_request": request,
 			"template": intent.template,
 			"kind": kind or intent.kind,
 			"priority": intent.priority or "Standard",
@@ -136,9 +145,8 @@ def assign(task, user: str, notify_user: bool = True):
 		).insert(ignore_permissions=True)
 	finally:
 		frappe.flags.legist_assigning = False
-	if not frappe.has_permission(doc=task, user=user):
-		# As assign_to does: an assignee without access gets the task shared with them.
-		frappe.share.add_docshare("Case Task", task.name, user, flags={"ignore_share_permission": True})
+	# No document share (assign_to's way): the assignee of a task is on its case (services/permissions),
+	# and a share would outlive a reassignment.
 	if frappe.get_cached_value("User", user, "follow_assigned_documents"):
 		follow_document("Case Task", task.name, user)
 	if notify_user:
@@ -150,6 +158,7 @@ def assign(task, user: str, notify_user: bool = True):
 	frappe.db.set_value(
 		"Case Task", task.name, {"assigned_to": user, "assigned_at": task.assigned_at}, update_modified=False
 	)
+	permissions.forget()
 	rearm(task, done=set() if task.flags.in_routing else None)
 
 
@@ -262,12 +271,16 @@ def reassign(task, user: str, reason: str, note: str = "", now=None, by: str | N
 	window = None
 	if task.ack_due and task.assigned_at:
 		window = get_datetime(task.ack_due) - get_datetime(task.assigned_at)
-	for todo in frappe.get_all(
-		"ToDo",
-		filters={"reference_type": "Case Task", "reference_name": task.name, "status": "Open"},
-		pluck="allocated_to",
-	):
-		assign_to.remove("Case Task", task.name, todo, ignore_permissions=True)
+	frappe.flags.legist_assigning = True
+	try:
+		for todo in frappe.get_all(
+			"ToDo",
+			filters={"reference_type": "Case Task", "reference_name": task.name, "status": "Open"},
+			pluck="allocated_to",
+		):
+			assign_to.remove("Case Task", task.name, todo, ignore_permissions=True)
+	finally:
+		frappe.flags.legist_assigning = False
 	task.reload()
 	assign(task, user)
 	frappe.db.set_value(
@@ -420,3 +433,50 @@ def send_outbox(rows) -> int:
 		notify.email([user], subject, body, "Case Task", items[0].task)
 	journal.emails_sent([r.name for r in rows])
 	return len(by_user)
+
+
+# --------------------------------------------------------------------------------- the client
+def store_client_upload(request: str, filename: str, content: bytes, digest: str):
+	"""A client's file: private, attached to the requested item, which shows as received."""
+	file_doc = frappe.get_doc(
+		{
+			"doctype": "File",
+			"file_name": filename,
+			"attached_to_doctype": "Client Request",
+			"attached_to_name": request,
+			"attached_to_field": "file",
+			"is_private": 1,
+			"content": content,
+		}
+	).insert(ignore_permissions=True)
+	doc = frappe.get_doc("Client Request", request)
+	doc.update(
+		{
+			"status": "Received",
+			"file": file_doc.file_url,
+			"file_name": filename,
+			"received_at": now_datetime(),
+			"content_hash": digest,
+			"uploads": (doc.uploads or 0) + 1,
+		}
+	)
+	doc.flags.ignore_permissions = True  # the client has no desk permission; portal.upload checked the case
+	doc.save()
+	return file_doc
+
+
+def email_client(message) -> bool:
+	"""The firm's message to its client, wrapped in the client's language; False when not queued."""
+	case = frappe.db.get_value(
+		"Case", message.case, ["client_user", "client_email", "case_title"], as_dict=True
+	)
+	to = case.client_email or case.client_user
+	if not to:
+		return False
+	lang = message.language or "en"
+	portal = frappe.utils.get_url(f"/client/case?name={message.case}")
+	text = frappe.utils.escape_html(message.message).replace("\n", "<br>")
+	about = frappe.utils.escape_html(_("Case: {0}", lang=lang).format(case.case_title))
+	link = frappe.utils.escape_html(_("See your case in the client portal", lang=lang))
+	body = f"<p>{text}</p><p>{about}</p><p><a href='{portal}'>{link}</a></p>"
+	return notify.email([to], message.subject, body, "Client Message", message.name)

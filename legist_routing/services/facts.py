@@ -74,3 +74,15 @@ def escalation_facts(task) -> dict:
 	facts["task.assigned_to"] = task.assigned_to
 	facts["task.secondary_owner"] = task.secondary_owner
 	return facts
+
+
+def upload_facts(request: str, file_doc) -> dict:
+	"""A portal upload: what was asked for and what came (the request is not a USCIS notice)."""
+	item = frappe.db.get_value("Client Request", request, "item")
+	name = file_doc.file_name or ""
+	return {
+		"document.notice_type": "Client Upload",
+		"document.item": item,
+		"document.file_type": name.rsplit(".", 1)[-1].lower() if "." in name else "",
+		"document.request": request,
+	}

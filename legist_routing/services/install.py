@@ -5,10 +5,15 @@ They create what is missing and never overwrite what a firm has changed.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import frappe
 
 GUIDE_POLICY_NAME = "Guide X/Y/Z"
-ROLES = ("Legist Manager", "Legist Attorney", "Legist Paralegal")
+# The roles are shipped as a filtered fixture (hooks.py: fixtures); the DocTypes' permissions name them,
+# so they are also made before the DocTypes are installed.
+ROLE_FIXTURE = Path(__file__).parent.parent / "fixtures" / "role.json"
 
 # The practice guide's recipes, as task templates (name, id, default assignee, hours, ack SLA,
 # due anchor, due offset days, checklist).
@@ -113,15 +118,39 @@ TEMPLATES = (
 			"Record the receipt notice when it arrives.",
 		),
 	),
+	(
+		"Review Client Upload",
+		"client_upload_review_template",
+		"Primary Paralegal",
+		0.5,
+		24,
+		"Assignment",
+		1,
+		(
+			"Open the file: is it the requested document, complete and legible?",
+			"Accept it, or return it to the client with what is missing.",
+		),
+	),
 )
+
+# The rule a client's upload fires (services/portal.py): shipped once; a firm's edits are kept.
+PORTAL_RULE = {
+	"ruleName": "Portal_Upload_Review",
+	"trigger": "portal.upload",
+	"description": "A client uploaded a requested document: the case paralegal reviews it.",
+	"conditions": {"document.type": "Client Upload"},
+	"actions": [{"createTask": "Review Client Upload", "templateId": "client_upload_review_template"}],
+}
+
+
+def roles() -> list[dict]:
+	return json.loads(ROLE_FIXTURE.read_text())
 
 
 def ensure_roles():
-	for role in ROLES:
-		if not frappe.db.exists("Role", role):
-			frappe.get_doc({"doctype": "Role", "role_name": role, "desk_access": 1}).insert(
-				ignore_permissions=True
-			)
+	for role in roles():
+		if not frappe.db.exists("Role", role["name"]):
+			frappe.get_doc({k: v for k, v in role.items() if k != "name"}).insert(ignore_permissions=True)
 
 
 def ensure_settings():
@@ -219,6 +248,13 @@ def keep_scheduler_awake():
 		frappe.db.set_single_value("System Settings", "dormant_days", 3650)
 
 
+def ensure_portal_rule():
+	from legist_routing.services import rules
+
+	if not frappe.db.exists("Routing Rule", PORTAL_RULE["ruleName"]):
+		rules.import_rules(json.dumps(PORTAL_RULE), overwrite=False)
+
+
 def before_install():
 	ensure_roles()
 
@@ -233,4 +269,5 @@ def after_migrate():
 	ensure_templates()
 	ensure_calendar()
 	ensure_policy()
+	ensure_portal_rule()
 	keep_scheduler_awake()

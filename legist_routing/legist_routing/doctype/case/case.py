@@ -3,7 +3,7 @@
 
 from frappe.model.document import Document
 
-from legist_routing.services import notices
+from legist_routing.services import notices, permissions, portal
 
 
 class Case(Document):
@@ -49,5 +49,9 @@ class Case(Document):
 		]
 
 	# end: auto-generated types
+	def before_insert(self):
+		permissions.stamp_creator(self)
+
 	def validate(self):
 		notices.validate_case(self)
+		portal.stamp_status_change(self)

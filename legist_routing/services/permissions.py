@@ -1,0 +1,313 @@
+"""Who may see what: record-level access to a firm's cases, in one module wired from hooks.py.
+
+- Managers (Legist Manager, System Manager) see everything.
+- Staff see the cases they are on — lead attorney, primary paralegal, secondary owner, intake
+  specialist, a member of the case's routing team, or the assignee of one of its tasks — and what
+  belongs to those cases: tasks (and their checklists), notices, client requests and messages, routing
+  logs, escalation events, and the comments, files and versions attached to any of them.
+- Clients (Legist Client, website users) have no desk permission on any of these: they see their own
+  cases through the portal only (``services/portal.py``), which checks ``Case.client_user``.
+
+Frappe applies ``permission_query_conditions`` to lists, counts, reports and exports, and the
+``has_permission`` hook to single documents (forms, ``/api/resource/<doctype>/<name>``, print views,
+private file downloads through the attached document). Both read the same set, ``visible_cases``, so
+they cannot disagree. The few whitelisted core methods that read without either (a count, the sidebar's
+assignee counts, link search with ``ignore_user_permissions``, link titles, link validation, global
+search) are wrapped below and registered in ``override_whitelisted_methods``.
+
+Planning layer: this module reads and decides; it writes nothing.
+"""
+
+from __future__ import annotations
+
+import frappe
+from frappe import _
+from frappe.utils.caching import request_cache
+
+from legist_routing.services import settings
+
+# Documents that belong to a case, and the field that names it.
+CASE_FIELD = {
+	"Case Task": "case",
+	"Case Notice": "case",
+	"Client Request": "case",
+	"Client Message": "case",
+	"Routing Log": "case",
+	"Escalation Event": "case",
+}
+# Children of those whose rows Frappe can list on their own.
+CHILD_OF = {"Case Task Checklist Item": "Case Task"}
+GUARDED = ("Case", *CASE_FIELD, *CHILD_OF)
+# Where comments, files and versions attach to case documents: (reference doctype, reference name).
+ATTACHMENT_COLUMNS = {
+	"Comment": ("reference_doctype", "reference_name"),
+	"File": ("attached_to_doctype", "attached_to_name"),
+	"Version": ("ref_doctype", "docname"),
+}
+# The case documents that carry comments, files and versions.
+ATTACHABLE = ("Case", "Case Task", "Case Notice", "Client Request")
+CLIENT_ROLE = "Legist Client"
+
+
+def sees_everything(user: str | None = None) -> bool:
+	user = user or frappe.session.user
+	return user == "Administrator" or settings.is_manager(user)
+
+
+@request_cache
+def visible_cases(user: str) -> frozenset[str]:
+	"""The cases ``user`` is on. One statement; each branch is an index seek."""
+	rows = frappe.db.sql(
+		"""select name from `tabCase` where lead_attorney = %(u)s
+		union select name from `tabCase` where primary_paralegal = %(u)s
+		union select name from `tabCase` where secondary_owner = %(u)s
+		union select name from `tabCase` where intake_specialist = %(u)s
+		union select `case` from `tabCase Task` where assigned_to = %(u)s and `case` is not null
+		union select c.name from `tabRouting Team Member` m
+			join `tabCase` c on c.team = m.parent
+			where m.user = %(u)s and m.active = 1 and m.parenttype = 'Routing Team'""",
+		{"u": user},
+	)
+	return frozenset(r[0] for r in rows)
+
+
+def forget(user: str | None = None):
+	"""Drop the request's copy after a write changed who is on a case (a new assignment, a new slot)."""
+	cache = getattr(frappe.local, "request_cache", None)
+	if cache is not None:
+		cache.pop(visible_cases.__wrapped__, None)
+
+
+def can_see_case(case: str | None, user: str | None = None) -> bool:
+	user = user or frappe.session.user
+	if sees_everything(user):
+		return True
+	return bool(case) and case in visible_cases(user)
+
+
+def case_of(doctype: str, name: str | None) -> str | None:
+	"""The case a case document belongs to (a Case is its own)."""
+	if not name:
+		return None
+	if doctype == "Case":
+		return name
+	if doctype in CHILD_OF:
+		parent = frappe.db.get_value(doctype, name, "parent")
+		return case_of(CHILD_OF[doctype], parent)
+	if doctype in CASE_FIELD:
+		return frappe.db.get_value(doctype, name, CASE_FIELD[doctype])
+	return None
+
+
+# ------------------------------------------------------------------------------ list conditions
+def _in_list(column: str, names) -> str:
+	if not names:
+		return "1 = 0"
+	return f"{column} in ({', '.join(frappe.db.escape(n) for n in sorted(names))})"
+
+
+def _attached(dt_column: str, name_column: str, cases) -> str:
+	"""Rows attached to case documents must be attached to visible ones; other rows are not ours to judge."""
+	ours = ", ".join(frappe.db.escape(d) for d in ATTACHABLE)
+	if not cases:
+		return f"(ifnull({dt_column}, '') not in ({ours}))"
+	names = ", ".join(frappe.db.escape(n) for n in sorted(cases))
+	return (
+		f"(ifnull({dt_column}, '') not in ({ours})"
+		f" or ({dt_column} = 'Case' and {name_column} in ({names}))"
+		+ "".join(
+			f" or ({dt_column} = {frappe.db.escape(dt)} and {name_column} in"
+			f" (select name from `tab{dt}` where `case` in ({names})))"
+			for dt in ATTACHABLE
+			if dt != "Case"
+		)
+		+ ")"
+	)
+
+
+def query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	"""``permission_query_conditions`` for every guarded DocType (and Comment, File, Version)."""
+	user = user or frappe.session.user
+	if sees_everything(user):
+		return ""
+	cases = visible_cases(user)
+	if doctype == "Case":
+		return _in_list("`tabCase`.`name`", cases)
+	if doctype in CASE_FIELD:
+		return _in_list(f"`tab{doctype}`.`{CASE_FIELD[doctype]}`", cases)
+	if doctype in CHILD_OF:
+		parent = CHILD_OF[doctype]
+		inner = _in_list("`case`", cases)
+		return f"`tab{doctype}`.`parent` in (select name from `tab{parent}` where {inner})"
+	if doctype in ATTACHMENT_COLUMNS:
+		dt_col, name_col = ATTACHMENT_COLUMNS[doctype]
+		return _attached(f"`tab{doctype}`.`{dt_col}`", f"`tab{doctype}`.`{name_col}`", cases)
+	return ""
+
+
+# ------------------------------------------------------------------------------ single documents
+def has_permission(doc, ptype: str | None = None, user: str | None = None, debug: bool = False):
+	"""The ``has_permission`` hook: False refuses; None leaves the decision to the role permissions.
+
+	Never True: in Frappe a True from a hook stops the other hooks (File's own among them)."""
+	user = user or frappe.session.user
+	if sees_everything(user):
+		return None
+	doctype = doc.doctype
+	if doctype in ATTACHMENT_COLUMNS:
+		dt_col, name_col = ATTACHMENT_COLUMNS[doctype]
+		ref_dt, ref_name = doc.get(dt_col), doc.get(name_col)
+		if ref_dt not in ATTACHABLE:
+			return None
+		if doctype == "File" and doc.get("owner") == user and ptype in (None, "read", "select"):
+			return None  # the uploader keeps sight of their own upload (Frappe's File rule)
+		return None if can_see_case(case_of(ref_dt, ref_name), user) else False
+	if doctype == "Case":
+		if doc.is_new():
+			return None  # creating is the role's business; the creator is put on the case (stamp_creator)
+		return None if doc.name in visible_cases(user) else False
+	if doctype in CASE_FIELD:
+		return None if doc.get(CASE_FIELD[doctype]) in visible_cases(user) else False
+	return None
+
+
+def stamp_creator(case):
+	"""A staff member who opens a case stays on it: as its intake specialist when that slot is empty."""
+	user = frappe.session.user
+	if case.is_new() and not case.intake_specialist and not sees_everything(user):
+		if not {case.lead_attorney, case.primary_paralegal, case.secondary_owner} & {user}:
+			case.intake_specialist = user
+
+
+# ---------------------------------------------------------------------- what stays as it was written
+def guard_audit_record(doc, method=None):
+	"""Comments and files on case documents are part of the audit trail: nobody but the System Manager
+	edits or deletes them (Frappe otherwise lets an author edit their own comment)."""
+	dt_col, _name_col = ATTACHMENT_COLUMNS[doc.doctype]
+	if doc.get(dt_col) not in ATTACHABLE or frappe.flags.in_install or frappe.flags.in_migrate:
+		return
+	if method == "validate" and doc.is_new():
+		if doc.doctype == "File" and not doc.is_private and not doc.is_folder:
+			frappe.throw(
+				_("Is Private: files on a case are private; tick Is Private and upload again."),
+				frappe.ValidationError,
+			)
+		return
+	if frappe.session.user == "Administrator" or "System Manager" in frappe.get_roles():
+		return
+	frappe.throw(
+		_("{0} on {1} {2} is part of its audit trail: only a System Manager can change or delete it.").format(
+			_(doc.doctype), _(doc.get(dt_col)), doc.get(ATTACHMENT_COLUMNS[doc.doctype][1])
+		),
+		frappe.PermissionError,
+	)
+
+
+def guard_task_assignment(todo, method=None):
+	"""Only managers (and routing itself) assign or unassign case tasks; an assignee may close their own."""
+	if todo.reference_type != "Case Task" or frappe.flags.legist_assigning:
+		return
+	if sees_everything():
+		return
+	before = None if todo.is_new() else todo.get_doc_before_save()
+	if before is not None and before.status == todo.status:
+		return
+	if before is not None and todo.status == "Closed" and todo.allocated_to == frappe.session.user:
+		return
+	frappe.throw(
+		_("Assigned To: only a Legist Manager can assign or reassign a case task; ask one to move it."),
+		frappe.PermissionError,
+	)
+
+
+# ------------------------------------------------------- core read methods that skip the hooks
+def _visible_filter(doctype: str):
+	"""A filter row that limits ``doctype`` to the user's cases, or None for those who see everything."""
+	if sees_everything() or doctype not in GUARDED:
+		return None
+	cases = sorted(visible_cases(frappe.session.user)) or [""]
+	if doctype == "Case":
+		return ["name", "in", cases]
+	if doctype in CASE_FIELD:
+		return [CASE_FIELD[doctype], "in", cases]
+	return None
+
+
+@frappe.whitelist()
+def get_count(doctype: str, filters=None, debug=False, cache=False) -> int:
+	"""``frappe.client.get_count`` with the caller's permissions (Frappe 15's own applies none)."""
+	from frappe.client import get_safe_filters
+
+	rows = frappe.get_list(
+		doctype, filters=get_safe_filters(filters), fields=["count(*) as total"], as_list=True
+	)
+	return int(rows[0][0]) if rows else 0
+
+
+@frappe.whitelist()
+def get_group_by_count(doctype: str, current_filters: str, field: str):
+	"""The list sidebar's counts; its "assigned to" branch reads without permissions in Frappe 15."""
+	from frappe.desk import listview
+
+	frappe.has_permission(doctype, "read", throw=True)
+	extra = _visible_filter(doctype) if field == "assigned_to" else None
+	if extra is not None:
+		filters = frappe.parse_json(current_filters) or []
+		if isinstance(filters, dict):
+			filters = [[doctype, k, *(v if isinstance(v, list) else ["=", v])] for k, v in filters.items()]
+		current_filters = frappe.as_json([*filters, [doctype, *extra]])
+	return listview.get_group_by_count(doctype, current_filters, field)
+
+
+def _no_bypass(doctype: str, kwargs: dict):
+	if doctype in GUARDED:
+		kwargs["ignore_user_permissions"] = 0  # it would drop the record-level conditions too
+		kwargs.pop("query", None)  # a caller-chosen query method could read without them
+
+
+@frappe.whitelist()
+def search_link(doctype: str, txt: str, **kwargs):
+	from frappe.desk import search
+
+	_no_bypass(doctype, kwargs)
+	return search.search_link(doctype, txt, **kwargs)
+
+
+@frappe.whitelist()
+def search_widget(doctype: str, txt: str, **kwargs):
+	from frappe.desk import search
+
+	_no_bypass(doctype, kwargs)
+	return search.search_widget(doctype, txt, **kwargs)
+
+
+@frappe.whitelist()
+def get_link_title(doctype: str, docname: str):
+	from frappe.desk import search
+
+	if doctype in GUARDED and frappe.db.exists(doctype, docname):
+		frappe.has_permission(doctype, "read", doc=docname, throw=True)
+	return search.get_link_title(doctype, docname)
+
+
+@frappe.whitelist()
+def validate_link(doctype: str, docname: str, fields=None):
+	from frappe import client
+
+	if doctype in GUARDED and frappe.db.exists(doctype, docname):
+		frappe.has_permission(doctype, "read", doc=docname, throw=True)
+	return client.validate_link(doctype, docname, fields)
+
+
+@frappe.whitelist()
+def global_search(text: str, start: int = 0, limit: int = 20, doctype: str = ""):
+	"""Frappe's global search reads its index without record permissions: drop what the user cannot read."""
+	from frappe.utils import global_search as gs
+
+	results = gs.search(text, start, limit, doctype)
+	return [
+		r
+		for r in results
+		if (r.get("doctype") not in GUARDED and r.get("doctype") not in ATTACHMENT_COLUMNS)
+		or frappe.has_permission(r["doctype"], "read", doc=r["name"])
+	]
