@@ -54,6 +54,15 @@ def compute(from_date=None, to_date=None, team_user: str | None = None) -> list[
 		K.time_to_review([t for t in tasks if t["kind"] == "Review"]),
 		K.missed_deadlines(work, now),
 		K.reassignment_rate(work),
-		# Client notifications arrive with the client portal; until then there is nothing to measure.
-		K.communication_latency([]),
+		K.communication_latency(client_told(from_date, to_date)),
 	]
+
+
+def client_told(from_date, to_date) -> list[tuple]:
+	"""(status changed at, client told at) of the first firm message after each case status change."""
+	rows = frappe.get_all(
+		"Client Message",
+		filters={"sent_at": ["between", [from_date, add_days(to_date, 1)]], "latency_hours": ["is", "set"]},
+		fields=["status_changed_at", "sent_at"],
+	)
+	return [(get_datetime(r.status_changed_at), get_datetime(r.sent_at)) for r in rows if r.status_changed_at]
