@@ -8,6 +8,12 @@ from frappe import _
 from legist_routing.services import portal, rules, settings, tasks
 
 
+@frappe.whitelist()
+def constants() -> dict:
+	"""Closed statuses, manager roles and reassignment reasons, so the desk's scripts never spell them again."""
+	return settings.constants()
+
+
 @frappe.whitelist(methods=["POST"])
 def import_rules(rules_json: str, overwrite: int = 1) -> list[str]:
 	"""Import one routing rule or a list, in the practice guide's JSON shape. All or nothing."""

@@ -96,6 +96,8 @@ doctype_list_js = {
 	"Case Task": "public/js/case_task_list.js",
 }
 doctype_js = {
+	"Case": "public/js/case.js",
+	"Client Request": "public/js/client_request.js",
 	"Routing Rule": "public/js/routing_rule.js",
 	"Case Task": "public/js/case_task.js",
 	"ToDo": "public/js/todo.js",

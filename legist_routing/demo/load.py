@@ -20,7 +20,20 @@ PEOPLE = (
 	("maria@firm.example", "Maria", "Chen", ("Legist Attorney",), "en"),
 	("david@firm.example", "David", "Okafor", ("Legist Attorney",), "en"),
 	("olga@firm.example", "Olga", "Novak", ("Legist Manager",), "en"),
+	("ines@firm.example", "Ines", "Moreno", ("Legist Intake",), "es"),
 )
+# Portal clients (website users): each sees only their own case, in their language.
+CLIENTS = (
+	("rosa@client.example", "Rosa", "Diaz", "es", "Rosa Diaz — Adjustment of Status"),
+	("li@client.example", "Li", "Wang", "en", "Li Wang — H-1B"),
+)
+REQUESTS = {
+	"Rosa Diaz — Adjustment of Status": (
+		("Pasaporte (todas las páginas)", "Escanee todas las páginas, también las que están en blanco."),
+		("Acta de nacimiento con traducción certificada", ""),
+	),
+	"Li Wang — H-1B": (("Employment verification letter", "On company letterhead, signed by HR."),),
+}
 CASE_TYPES = (
 	("Adjustment of Status", "Family", "I-485, I-130, I-765"),
 	("H-1B", "Employment", "I-129"),
@@ -66,8 +79,37 @@ def run():
 			"Jorge Perez — Naturalization", "Naturalization", "Jorge Perez", "es", "luis@firm.example"
 		)
 		_notice(perez, "Biometrics Appointment", "IOE0998765432", None)
+	_portal()
 	frappe.db.commit()  # nosemgrep: a bench execute command owns its transaction
 	print("Demo data ready. Log in as Administrator or olga@firm.example (password " + PASSWORD + ").")
+
+
+def _portal():
+	"""Two clients with portal access to their own case, and what the firm asked them for."""
+	from legist_routing.services import portal
+
+	for email, first, last, lang, title in CLIENTS:
+		if not frappe.db.exists("User", email):
+			user = frappe.get_doc(
+				{
+					"doctype": "User",
+					"email": email,
+					"first_name": first,
+					"last_name": last,
+					"user_type": "Website User",
+					"language": lang,
+					"send_welcome_email": 0,
+					"new_password": PASSWORD,
+				}
+			).insert(ignore_permissions=True)
+			user.add_roles("Legist Client")
+		case = frappe.db.get_value("Case", {"case_title": title})
+		if case and not frappe.db.get_value("Case", case, "client_user"):
+			frappe.db.set_value("Case", case, {"client_user": email, "client_email": email})
+		if case and not frappe.db.exists("Client Request", {"case": case}):
+			portal.request_documents(
+				case, [{"item": item, "instructions": how} for item, how in REQUESTS.get(title, ())]
+			)
 
 
 def _teams():
@@ -122,7 +164,7 @@ def _case(title, case_type, client, lang, paralegal):
 			"lead_attorney": "maria@firm.example",
 			"primary_paralegal": paralegal,
 			"secondary_owner": "luis@firm.example" if paralegal == "ana@firm.example" else "ana@firm.example",
-			"intake_specialist": "luis@firm.example",
+			"intake_specialist": "ines@firm.example",
 		}
 	).insert()
 

@@ -29,7 +29,6 @@ def is_manager(user: str | None = None) -> bool:
 	return bool(set(MANAGER_ROLES).intersection(frappe.get_roles(user or frappe.session.user)))
 
 
-@frappe.whitelist()
 def constants() -> dict:
 	"""The same facts for the desk's scripts, so the JS never spells them again."""
 	return {"closed": list(CLOSED), "manager_roles": list(MANAGER_ROLES), "reasons": list(MANUAL_REASONS)}

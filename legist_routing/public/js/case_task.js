@@ -1,6 +1,12 @@
+// The facts the server owns (closed statuses, manager roles, reasons), fetched once per page load.
+frappe.provide("legist_routing");
+legist_routing.constants =
+	legist_routing.constants || frappe.xcall("legist_routing.api.constants");
+
 frappe.ui.form.on("Case Task", {
-	refresh(frm) {
-		const closed = ["Completed", "Cancelled"].includes(frm.doc.status);
+	async refresh(frm) {
+		const known = await legist_routing.constants;
+		const closed = known.closed.includes(frm.doc.status);
 		if (!frm.is_new() && !frm.doc.acknowledged_at && !closed) {
 			frm.add_custom_button(__("Acknowledge"), () => {
 				frappe
@@ -8,7 +14,7 @@ frappe.ui.form.on("Case Task", {
 					.then(() => frm.reload_doc());
 			}).addClass("btn-primary");
 		}
-		if (!frm.is_new() && !closed && frappe.user.has_role(["Legist Manager", "System Manager"])) {
+		if (!frm.is_new() && !closed && frappe.user.has_role(known.manager_roles)) {
 			frm.add_custom_button(__("Reassign"), () => {
 				const d = new frappe.ui.Dialog({
 					title: __("Reassign {0}", [frm.doc.title]),
@@ -18,7 +24,7 @@ frappe.ui.form.on("Case Task", {
 							fieldname: "reason",
 							fieldtype: "Select",
 							label: __("Reason"),
-							options: ["Overload", "Leave", "Conflict", "Expertise", "Other"],
+							options: known.reasons,
 							reqd: 1,
 						},
 						{ fieldname: "note", fieldtype: "Small Text", label: __("Note") },
