@@ -44,14 +44,8 @@ def draft_task(case):
 
 
 def guide_rule_text() -> str:
-	"""The sample rule exactly as printed in the practice guide, when the guide is beside the repo."""
-	seed = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_7a472d8bd77975a7.txt"
-	if not seed.exists():
-		return json.dumps(SAMPLE_RULE)
-	text = seed.read_text()
-	start = text.index('{\n"ruleName"')
-	end = text.index("}This JSON", start) + 1
-	return text[start:end]
+	"""The sample rule exactly as printed in the practice guide (tests/fixtures, checked against the guide)."""
+	return (Path(__file__).resolve().parents[1] / "fixtures" / "guide_sample_rule.json").read_text()
 
 
 def case_type(name: str) -> str:

@@ -385,11 +385,7 @@ def test_the_sweep_runs_on_the_rq_queue(people):
 
 
 def test_the_idle_sweep_is_an_index_seek():
-	plan = frappe.db.sql(
-		"""explain select name from `tabCase Task`
-		where next_escalation_at is not null and next_escalation_at <= now() order by next_escalation_at limit 5000""",
-		as_dict=True,
-	)
+	plan = frappe.db.sql("explain " + escalations.DUE_SQL, (frappe.utils.now_datetime(), 5000), as_dict=True)
 	assert plan[0]["key"] in ("next_escalation_at", "next_escalation_at_index"), json.dumps(plan, default=str)
 
 

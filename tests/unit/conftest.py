@@ -5,30 +5,15 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 
 from legist_routing.engine.decide import Context, Event, Template
 
-# The practice guide's sample rule, character for character as printed (only indented here).
-GUIDE_RULE_TEXT = """{
-"ruleName": "RFE_Adjustment_Assign",
-"trigger": "document.received",
-"conditions": {
-"document.type": "RFE",
-"case.type": "Adjustment of Status",
-"case.priority": "standard"
-},
-"actions": [
-{ "assign": "case.primaryParalegal", "dueInDays": 3 },
-{ "notify": "case.leadAttorney", "method": "inApp", "notifyWithinHours": 2 },
-{ "createTask": "Draft RFE Response", "templateId": "rfe_response_template" }
-],
-"escalation": {
-"ifNotAcknowledgedHours": 24,
-"escalateTo": "operations.manager"
-}
-}"""
+# The practice guide's sample rule, byte for byte as printed (tests/unit/test_rules.py checks it against
+# the guide itself).
+GUIDE_RULE_TEXT = (Path(__file__).parents[1] / "fixtures" / "guide_sample_rule.json").read_text()
 
 NOW = dt.datetime(2026, 6, 2, 9, 30)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from pathlib import Path
 
 import pytest
 
@@ -633,3 +634,13 @@ def test_did_you_mean_and_hint():
 	assert did_you_mean("STATUS", ["Status"]) == "Status"
 	assert hint("stauts", ["status"]) == "; did you mean 'status'?"
 	assert hint("zzz", ["status"]) == ""
+
+
+def test_the_fixture_is_the_guides_sample_rule_byte_for_byte(guide_rule_text):
+	"""The guide beside the repository (shared/seeds) prints this rule; the fixture must not drift from it."""
+	seed = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_7a472d8bd77975a7.txt"
+	if seed.exists():
+		text = seed.read_text()
+		start = text.index('{\n"ruleName"')
+		assert text[start : text.index("}This JSON", start) + 1] == guide_rule_text
+	assert json.loads(guide_rule_text)["ruleName"] == "RFE_Adjustment_Assign"
