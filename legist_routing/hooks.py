@@ -103,6 +103,9 @@ doctype_js = {
 	"ToDo": "public/js/todo.js",
 }
 
+# Retention through Frappe's Log Settings (the firm sets the period there; these are the defaults, in days).
+default_log_clearing_doctypes = {"Routing Log": 365, "Escalation Event": 365}
+
 scheduler_events = {
 	"cron": {
 		# Escalation steps: an index seek for due tasks every minute, the work on the RQ queue.

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import frappe
 
+from legist_routing.services import settings
+
 GUIDE_POLICY_NAME = "Guide X/Y/Z"
 # The roles are shipped as a filtered fixture (hooks.py: fixtures); the DocTypes' permissions name them,
 # so they are also made before the DocTypes are installed.
@@ -240,14 +242,6 @@ def ensure_policy():
 		frappe.db.set_single_value("Routing Settings", "default_escalation_policy", name)
 
 
-def keep_scheduler_awake():
-	"""Frappe runs a quiet site's jobs once a day (System Settings: dormant days); escalations cannot wait."""
-	if not frappe.db.get_single_value("Routing Settings", "keep_scheduler_awake"):
-		return
-	if (frappe.db.get_single_value("System Settings", "dormant_days") or 4) < 3650:
-		frappe.db.set_single_value("System Settings", "dormant_days", 3650)
-
-
 def ensure_portal_rule():
 	from legist_routing.services import rules
 
@@ -261,6 +255,7 @@ def before_install():
 
 def after_install():
 	after_migrate()
+	settings.keep_scheduler_awake()
 
 
 def after_migrate():
@@ -270,4 +265,3 @@ def after_migrate():
 	ensure_calendar()
 	ensure_policy()
 	ensure_portal_rule()
-	keep_scheduler_awake()

@@ -13,6 +13,7 @@ import frappe
 from frappe.utils import now_datetime
 
 from legist_routing.engine.decide import Event
+from legist_routing.services import settings
 
 
 def seen(event_key: str) -> bool:
@@ -51,10 +52,43 @@ def log_doc(event: Event, **values):
 	)
 
 
-def write_decision(event: Event, tasks: list[str], **values) -> str:
-	"""The log of one routed event; the tasks it created point back at it (one statement)."""
+def write_decision(event: Event, tasks: list[str], rules: list[str], **values) -> str:
+	"""The log of one routed event, linked to the rules that fired; the tasks it created point back at it
+	(one statement each)."""
 	log = log_doc(event, **values)
 	log.db_insert()
+	if rules:
+		now = log.creation
+		frappe.db.bulk_insert(
+			"Routing Log Rule",
+			[
+				"name",
+				"parent",
+				"parenttype",
+				"parentfield",
+				"idx",
+				"rule",
+				"owner",
+				"creation",
+				"modified",
+				"modified_by",
+			],
+			[
+				(
+					frappe.generate_hash(length=12),
+					log.name,
+					"Routing Log",
+					"rules",
+					i,
+					rule,
+					log.owner,
+					now,
+					now,
+					log.owner,
+				)
+				for i, rule in enumerate(dict.fromkeys(rules), 1)
+			],
+		)
 	if tasks:
 		frappe.db.sql(
 			"update `tabCase Task` set routing_log = %(log)s where name in %(tasks)s",
@@ -130,4 +164,25 @@ def pending_emails(limit: int) -> list:
 def emails_sent(names: list[str]):
 	frappe.db.sql(
 		"update `tabEscalation Event` set email_pending = 0 where name in %(names)s", {"names": names}
+	)
+
+
+# --------------------------------------------------------------------------------------- retention
+def clear_routing_logs(days: int):
+	"""Log Settings' retention for the Routing Log (the period is the firm's, in Log Settings)."""
+	from frappe.query_builder import Interval
+	from frappe.query_builder.functions import Now
+
+	log = frappe.qb.DocType("Routing Log")
+	frappe.db.delete(log, filters=(log.creation < (Now() - Interval(days=days))))
+
+
+def clear_escalation_events(days: int):
+	"""Ledger rows of closed or deleted tasks only: an open task's rows are what keep its steps exactly-once."""
+	frappe.db.sql(
+		"""delete e from `tabEscalation Event` e
+		left join `tabCase Task` t on t.name = e.task
+		where e.creation < now() - interval %(days)s day
+			and (t.name is null or t.status in %(closed)s)""",
+		{"days": int(days), "closed": settings.CLOSED},
 	)

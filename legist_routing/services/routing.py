@@ -96,6 +96,7 @@ def _write_log(event: Event, decision: Decision, results: list[dict], status: st
 	journal.write_decision(
 		event,
 		[r["task"] for r in results if r.get("task")],
+		list(decision.matched),
 		status=status,
 		summary=_summary(decision, results),
 		rules_considered=decision.trace.get("considered", 0),

@@ -39,3 +39,21 @@ def clear(doc=None, method=None):
 	cache = getattr(frappe.local, "request_cache", None)
 	if cache is not None:
 		cache.pop(get.__wrapped__, None)
+
+
+def on_update(doc):
+	clear()
+	before = doc.get_doc_before_save()
+	if doc.keep_scheduler_awake and not (before and before.keep_scheduler_awake):
+		keep_scheduler_awake()
+
+
+def keep_scheduler_awake():
+	"""Frappe runs a quiet site's jobs once a day (System Settings: dormant days); escalations cannot wait.
+
+	Applied when the firm switches Keep Scheduler Awake on (and at install), never on a migrate: a firm
+	that later lowers its dormant days keeps its choice."""
+	if not frappe.db.get_single_value("Routing Settings", "keep_scheduler_awake"):
+		return
+	if (frappe.db.get_single_value("System Settings", "dormant_days") or 4) < 3650:
+		frappe.db.set_single_value("System Settings", "dormant_days", 3650)

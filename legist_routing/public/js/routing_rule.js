@@ -12,8 +12,10 @@ frappe.ui.form.on("Routing Rule", {
 					});
 				});
 		});
-		frm.add_custom_button(__("Routing Log"), () =>
-			frappe.set_route("List", "Routing Log", { summary: ["like", `%${frm.doc.name}%`] })
-		);
+		frm.add_custom_button(__("Routing Log"), () => {
+			// the events this rule fired on (the log's Rules That Fired table)
+			frappe.route_options = { rule: frm.doc.name };
+			frappe.set_route("List", "Routing Log");
+		});
 	},
 });

@@ -3,6 +3,10 @@
 
 from frappe.model.document import Document
 
+from legist_routing.services import journal
+
 
 class EscalationEvent(Document):
-	pass
+	@staticmethod
+	def clear_old_logs(days: int = 365):
+		journal.clear_escalation_events(days)

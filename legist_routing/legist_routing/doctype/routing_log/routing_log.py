@@ -3,6 +3,8 @@
 
 from frappe.model.document import Document
 
+from legist_routing.services import journal
+
 
 class RoutingLog(Document):
 	# begin: auto-generated types
@@ -28,5 +30,8 @@ class RoutingLog(Document):
 		status: DF.Literal["Applied", "No Match", "Duplicate", "Partly Applied", "Error"]
 		summary: DF.SmallText | None
 		trace: DF.JSON | None
+
 	# end: auto-generated types
-	pass
+	@staticmethod
+	def clear_old_logs(days: int = 365):
+		journal.clear_routing_logs(days)

@@ -22,4 +22,4 @@ class RoutingSettings(Document):
 
 	# end: auto-generated types
 	def on_update(self):
-		settings.clear()
+		settings.on_update(self)
