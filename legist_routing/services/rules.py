@@ -31,6 +31,21 @@ def _stamp() -> str:
 	return stamp
 
 
+# A Routing Rule's fields in the guide's JSON shape, read by compile, export and the form's validation.
+RULE_FIELDS = (
+	"rule_name",
+	"trigger",
+	"conditions",
+	"actions",
+	"escalation",
+	"priority",
+	"enabled",
+	"stop_processing",
+	"description",
+)
+JSON_FIELDS = ("conditions", "actions", "escalation")
+
+
 def get_compiled() -> tuple[RuleSet, dict]:
 	"""The enabled rules, compiled, and the templates, cached per process until a rule or template changes."""
 	stamp = _stamp()
@@ -43,7 +58,7 @@ def get_compiled() -> tuple[RuleSet, dict]:
 	for row in frappe.get_all(
 		"Routing Rule",
 		filters={"enabled": 1},
-		fields=["rule_name", "trigger", "conditions", "actions", "escalation", "priority", "stop_processing"],
+		fields=list(RULE_FIELDS),
 		order_by="priority desc, creation asc",
 	):
 		rule, problems = parse_rule(row_to_json(row), known)
@@ -148,28 +163,19 @@ def validate_document(doc) -> Rule:
 	"""Validate a Routing Rule form: every problem is listed, each with the field it is in."""
 	problems: list[Problem] = []
 	parsed = {}
-	for field in ("conditions", "actions", "escalation"):
+	for field in JSON_FIELDS:
 		try:
 			parsed[field] = _loads(doc.get(field))
 		except ValueError as e:
 			problems.append(Problem(field, "bad_json", {"detail": str(e)}))
 	if problems:
 		throw(problems, _("Routing Rule {0} cannot be saved").format(doc.rule_name or ""))
-	data = export_rule(
-		name=doc.rule_name,
-		trigger=doc.trigger,
-		conditions=parsed["conditions"],
-		actions=parsed["actions"] or [],
-		escalation=parsed["escalation"],
-		priority=int(doc.priority or 0),
-		enabled=bool(doc.enabled),
-		stop_processing=bool(doc.stop_processing),
-	)
+	data = row_to_json(frappe._dict({**{f: doc.get(f) for f in RULE_FIELDS}, **parsed}))
 	rule, problems = parse_rule(data, set(load_templates()))
 	if problems:
 		throw(problems, _("Routing Rule {0} cannot be saved").format(doc.rule_name or ""))
 	# Store the JSON pretty-printed so the form stays readable.
-	for field in ("conditions", "actions", "escalation"):
+	for field in JSON_FIELDS:
 		doc.set(field, _dumps(parsed[field]))
 	return rule
 
@@ -239,17 +245,7 @@ def export_rules(names: list[str] | None = None) -> list[dict]:
 	rows = frappe.get_all(
 		"Routing Rule",
 		filters=filters,
-		fields=[
-			"rule_name",
-			"trigger",
-			"conditions",
-			"actions",
-			"escalation",
-			"priority",
-			"enabled",
-			"stop_processing",
-			"description",
-		],
+		fields=list(RULE_FIELDS),
 		order_by="priority desc, creation asc",
 	)
 	return [row_to_json(r) for r in rows]
