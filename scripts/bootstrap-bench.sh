@@ -105,6 +105,15 @@ fi
 apps_txt="$LEGIST_BENCH/sites/apps.txt"
 { cat "$apps_txt" 2>/dev/null; echo; echo legist_routing; } | sed '/^\s*$/d' | awk '!seen[$0]++' > "$apps_txt.new"
 mv "$apps_txt.new" "$apps_txt"
+# Static assets: /assets/legist_routing/ is legist_routing/public (the portal's js/portal.js), linked as
+# `bench build` links every app's (frappe.build.make_asset_dirs); the app has no bundles to build.
+assets_link="$LEGIST_BENCH/sites/assets/legist_routing"
+if [ "$(readlink "$assets_link" 2>/dev/null)" != "$app/legist_routing/public" ]; then
+	mkdir -p "$LEGIST_BENCH/sites/assets"
+	rm -rf "$assets_link"
+	ln -s "$app/legist_routing/public" "$assets_link"
+	log "linked $assets_link to the app's public folder"
+fi
 # Translations: legist_routing/locale/*.po compiled into the bench's assets (only when a .po changed).
 frappe_cmd compile-po-to-mo --app legist_routing >/dev/null || die "could not compile legist_routing's translations"
 log "bench ready at $LEGIST_BENCH"

@@ -46,13 +46,20 @@ log "browser suite: chromium against $TEST_SITE on http://127.0.0.1:$BROWSER_POR
 browser_rc=1
 browser_why="browser dependencies (chromium, playwright-core)"
 if bash scripts/browser-deps.sh; then
+	# The portal test's people, case and requested items, committed on the site (tests/browser/seed_portal.py).
+	# Should seeding fail, the portal test fails on the missing file; the other browser tests still run.
+	browser_seed="$results/portal-seed.json"
+	log "browser suite: seeding the client portal scenario on $TEST_SITE"
+	"$LEGIST_BENCH/env/bin/python" tests/browser/seed_portal.py "$TEST_SITE" "$browser_seed" \
+		|| { log "seeding the portal scenario failed (see above)"; rm -f "$browser_seed"; }
 	source scripts/serve-test-site.sh
 	trap 'stop_test_site "$BROWSER_PORT"' EXIT
 	browser_why="browser test server on port $BROWSER_PORT"
 	if serve_test_site "$TEST_SITE" "$BROWSER_PORT"; then
 		browser_why="browser suite"
 		browser_rc=0
-		NO_COLOR=1 LEGIST_BROWSER_URL="http://127.0.0.1:$BROWSER_PORT" node --test --test-timeout=300000 \
+		NO_COLOR=1 LEGIST_BROWSER_URL="http://127.0.0.1:$BROWSER_PORT" LEGIST_BROWSER_SEED="$browser_seed" \
+			node --test --test-timeout=300000 \
 			--test-reporter=junit --test-reporter-destination="$results/browser.node-junit" \
 			--test-reporter=spec --test-reporter-destination=stdout tests/browser/*.test.mjs || browser_rc=$?
 		log "screenshots: tests/browser/artifacts/"

@@ -20,7 +20,7 @@ from frappe import _
 from frappe.utils import now_datetime
 
 from legist_routing.engine.decide import Event
-from legist_routing.services import apply, facts, permissions, routing, settings
+from legist_routing.services import apply, facts, journal, permissions, routing, settings
 
 OPEN_REQUEST = ("Requested", "Returned")
 # Accepted uploads: extension -> (kind shown to the client, content signatures).
@@ -197,15 +197,14 @@ def upload(request_name: str, filename: str, content: bytes) -> dict:
 	"""A client's upload against a requested item: checked, stored privately, routed once per file."""
 	require_client()
 	request = frappe.db.get_value(
-		"Client Request", request_name, ["name", "case", "status", "content_hash"], as_dict=True
+		"Client Request", request_name, ["name", "case", "status", "content_hash", "file"], as_dict=True
 	)
 	if not request:
 		raise frappe.DoesNotExistError(_("Requested item {0} not found").format(request_name))
 	case = client_case(request.case)  # someone else's request is "not found" too
 	check_file(filename, content)
 	digest = hashlib.sha256(content).hexdigest()
-	if request.content_hash == digest and request.status != "Returned":
-		return {"status": "already_received", "request": request.name}
+	key = f"portal.upload:{request.name}:{digest}"
 	if request.status not in (*OPEN_REQUEST, "Received"):
 		frappe.throw(
 			_("Requested item: {0} was already accepted by the firm; nothing more is needed.").format(
@@ -213,15 +212,23 @@ def upload(request_name: str, filename: str, content: bytes) -> dict:
 			),
 			title=_("File refused"),
 		)
-	file_doc = apply.store_client_upload(request.name, PurePath(filename).name, content, digest)
+	same_file = request.content_hash == digest and request.status != "Returned"
+	if same_file and journal.seen(key):
+		return {"status": "already_received", "request": request.name}
+	if same_file:
+		# Stored before, but its routing failed (its Routing Log says why): route it again, store nothing new.
+		file_doc = frappe.get_doc(
+			"File",
+			{
+				"attached_to_doctype": "Client Request",
+				"attached_to_name": request.name,
+				"file_url": request.file,
+			},
+		)
+	else:
+		file_doc = apply.store_client_upload(request.name, PurePath(filename).name, content, digest)
 	result = routing.route(
-		Event(
-			"portal.upload",
-			f"portal.upload:{request.name}:{digest}",
-			case.name,
-			"Client Request",
-			request.name,
-		),
+		Event("portal.upload", key, case.name, "Client Request", request.name),
 		{**facts.case_facts(case), **facts.upload_facts(request.name, file_doc)},
 	)
 	tasks = [r["task"] for r in (result or {}).get("results", []) if r.get("task")]

@@ -1,7 +1,7 @@
 // Shared helpers for the real-browser tests: Debian's chromium driven by playwright-core.
 // The site under test is LEGIST_BROWSER_URL (scripts/serve-test-site.sh serves it); never a
 // browser downloaded by Playwright.
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
@@ -40,6 +40,29 @@ export async function login(page, usr = "Administrator", pwd = ADMIN_PASSWORD) {
 	const res = await page.request.post("/api/method/login", { form: { usr, pwd } });
 	if (!res.ok()) throw new Error(`login as ${usr} failed: HTTP ${res.status()} ${await res.text()}`);
 	return res.json();
+}
+
+// Sign in as a person would: the real /login form (email, password, the login button), then wait
+// until the browser has left /login for wherever Frappe sends this user (a role's home page, /app).
+export async function signIn(page, usr, pwd) {
+	await page.goto("/login", { waitUntil: "domcontentloaded" });
+	await page.locator("#login_email").fill(usr);
+	await page.locator("#login_password").fill(pwd);
+	const answer = page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/login");
+	await page.locator(".form-login .btn-login").first().click();
+	const res = await answer;
+	if (!res.ok()) throw new Error(`signing in as ${usr} at /login failed: HTTP ${res.status()} ${await res.text()}`);
+	await page.waitForURL((url) => url.pathname !== "/login", { timeout: 60_000 });
+	await page.waitForLoadState("domcontentloaded");
+}
+
+// What a seeding script wrote for a test (a JSON file named by the env variable LEGIST_BROWSER_SEED).
+export function readSeed(variable = "LEGIST_BROWSER_SEED") {
+	const path = process.env[variable];
+	const how = `run tests/browser/seed_portal.py SITE OUT.json with the bench's python and point ${variable} at OUT.json`;
+	if (!path) throw new Error(`${variable} is not set: ${how}`);
+	if (!existsSync(path)) throw new Error(`${variable}=${path} does not exist (did seeding fail?): ${how}`);
+	return JSON.parse(readFileSync(path, "utf8"));
 }
 
 // Open the desk and wait until Frappe's client is up (frappe.boot loaded, CSRF token set).

@@ -53,7 +53,9 @@ def test_retention_clears_old_logs_and_only_closed_tasks_ledger(people):
 		"test.old", f"test.old:{case.name}", case.name, "Case", case.name, "old", {}
 	)
 	frappe.db.set_value("Routing Log", old_log, "creation", old, update_modified=False)
-	recent = frappe.get_all("Routing Log", filters={"case": case.name, "name": ["!=", old_log]}, pluck="name")[0]
+	recent = frappe.get_all(
+		"Routing Log", filters={"case": case.name, "name": ["!=", old_log]}, pluck="name"
+	)[0]
 
 	assert frappe.get_hooks("default_log_clearing_doctypes")["Routing Log"][-1] == 365
 	RoutingLog.clear_old_logs(days=365)

@@ -250,3 +250,24 @@ def test_paralegal_cannot_assign_a_case_task_by_hand(people):
 	finally:
 		frappe.set_user("Administrator")
 	assert not frappe.db.exists("ToDo", {"reference_name": task.name})
+
+
+def test_an_upload_whose_routing_failed_is_routed_when_sent_again(portal_case, people, monkeypatch):
+	case, (passport, _birth) = portal_case
+	from legist_routing.services import rules
+
+	real = rules.get_compiled
+
+	def broken():
+		raise RuntimeError("rules could not be loaded")
+
+	monkeypatch.setattr(rules, "get_compiled", broken)
+	first = upload_as("rosa@client.test", passport, "passport.pdf", PDF)
+	assert first["status"] == "received" and first["tasks"] == []
+	assert frappe.db.get_value("Routing Log", {"reference_name": passport}, "status") == "Error"
+	monkeypatch.setattr(rules, "get_compiled", real)
+	again = upload_as("rosa@client.test", passport, "passport.pdf", PDF)
+	assert again["status"] == "received" and len(again["tasks"]) == 1
+	assert [t.assigned_to for t in review_tasks(case)] == [people["paralegal"]]
+	assert frappe.db.count("File", {"attached_to_name": passport}) == 1  # routed again, not stored again
+	assert upload_as("rosa@client.test", passport, "passport.pdf", PDF)["status"] == "already_received"
