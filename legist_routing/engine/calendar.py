@@ -29,6 +29,7 @@ import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any, TypeAlias
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 with warnings.catch_warnings():
@@ -40,7 +41,10 @@ UTC = dt.timezone.utc
 MIDNIGHT = dt.time(0)
 WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
-Window = tuple[dt.time, dt.time]
+Window: TypeAlias = tuple[dt.time, dt.time]
+# Open hours as people and the database give them: a weekday (0 = Monday, or "Monday" / "mon") -> None,
+# one (opens, closes) pair or a sequence of pairs, each bound a dt.time, "09:00" text or a dt.timedelta.
+HoursSpec: TypeAlias = Mapping[int, Any] | Mapping[str, Any]
 
 
 # ------------------------------------------------------------------------------------------ hours
@@ -87,7 +91,7 @@ def _minutes(t: dt.time, end: bool) -> float:
 	return 24 * 60 if end and value == 0 else value
 
 
-class WeeklyHours(Mapping):
+class WeeklyHours(Mapping[int, tuple[Window, ...]]):
 	"""Read-only ``weekday -> windows`` (0 = Monday). Days without windows are absent (``.get(d, ())``).
 
 	Windows of a day are sorted and must not overlap; each must open before it closes. An end of
@@ -95,7 +99,7 @@ class WeeklyHours(Mapping):
 	Hashable and picklable, so a :class:`BusinessCalendar` can be cached.
 	"""
 
-	def __init__(self, hours: Mapping | None = None):
+	def __init__(self, hours: HoursSpec | None = None) -> None:
 		days: list[tuple[Window, ...]] = [() for _ in range(7)]
 		for key, windows in (hours or {}).items():
 			day = _weekday(key)
@@ -104,7 +108,7 @@ class WeeklyHours(Mapping):
 				windows = ()
 			if len(windows) == 2 and not isinstance(windows[0], list | tuple):
 				windows = (windows,)  # a single (opens, closes) pair
-			parsed = []
+			parsed: list[Window] = []
 			for window in windows:
 				if len(window) != 2:
 					raise ValueError(f"{where}: each window is (opens, closes), got {window!r}")
@@ -221,8 +225,8 @@ def us_federal_holidays(years: Iterable[int] | int) -> dict[dt.date, str]:
 
 def make_calendar(
 	time_zone: str = "America/New_York",
-	hours: Mapping | None = None,
-	closures: Iterable = (),
+	hours: HoursSpec | None = None,
+	closures: Iterable[dt.date | str] = (),
 	federal_holidays: bool = True,
 	years: Iterable[int] = range(2020, 2036),
 ) -> BusinessCalendar:
@@ -233,7 +237,7 @@ def make_calendar(
 		closed |= set(us_federal_holidays(years))
 	return BusinessCalendar(
 		time_zone=time_zone or "America/New_York",
-		hours=hours if hours else DEFAULT_HOURS,
+		hours=WeeklyHours(hours) if hours else DEFAULT_HOURS,
 		closed=frozenset(closed),
 	)
 

@@ -14,7 +14,9 @@ Text compares without regard to case or surrounding spaces ("standard" matches "
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any, Protocol, TypeAlias, cast
 
 from legist_routing.engine import facts as F
 from legist_routing.engine.problems import Problem, hint
@@ -43,10 +45,30 @@ _LIST_OPS = {"in", "not_in"}
 _NO_VALUE_OPS = {"is_set", "is_not_set"}
 _MISSING = object()
 
+# A value in the form comparisons use (see _norm): a float for numbers, a date, a naive datetime, a bool
+# for checks, casefolded text; None for "not set".
+Value: TypeAlias = float | bool | str | dt.date | dt.datetime | None
+# The explanation of one condition (tree), JSON-shaped for the Routing Log: {"fact", "op", "actual",
+# "result", ...} for a leaf, {"all" | "any" | "not": [child traces], "result"} for a group.
+Trace: TypeAlias = dict[str, Any]
+
+
+class _Ordered(Protocol):
+	"""What gt / gte / lt / lte compare: numbers, dates or datetimes, both sides of the fact's kind."""
+
+	def __lt__(self, other: Any, /) -> bool: ...
+	def __le__(self, other: Any, /) -> bool: ...
+	def __gt__(self, other: Any, /) -> bool: ...
+	def __ge__(self, other: Any, /) -> bool: ...
+
 
 # ------------------------------------------------------------------------------------------ values
-def _norm(value, kind: str):
-	"""Bring a value to the form comparisons use for facts of ``kind``; raise ValueError when impossible."""
+def _norm(value: Any, kind: str) -> Value:
+	"""Bring a value to the form comparisons use for facts of ``kind``; raise ValueError when impossible.
+
+	``value`` is anything a fact or a rule may hold; what cannot be converted raises TypeError or
+	ValueError (``float([])``, ``date.fromisoformat("soon")``), which the callers catch.
+	"""
 	if value is None or (isinstance(value, str) and not value.strip()):
 		return None  # blank text is "not set", like "": surrounding spaces never count
 	if kind == F.NUMBER:
@@ -72,7 +94,8 @@ def _norm(value, kind: str):
 	return str(value).strip().casefold()
 
 
-def jsonable(value):
+def jsonable(value: object) -> object:
+	"""``value`` as a trace shows it: dates and datetimes as ISO text, anything else as it is."""
 	if isinstance(value, dt.date | dt.datetime):
 		return value.isoformat()
 	return value
@@ -83,12 +106,12 @@ def jsonable(value):
 class Leaf:
 	fact: F.FactRef
 	op: str
-	value: object = None  # normalised expected value (a tuple for in / not_in)
-	raw: object = None  # as written, for the trace and export
-	changed_from: object = _MISSING
+	value: Value | tuple[Value, ...] = None  # normalised expected value (a tuple for in / not_in)
+	raw: object = None  # as written, for the trace and export (the whole spec for "changed")
+	changed_from: object = _MISSING  # a normalised Value, or _MISSING when the rule names no "from"
 	changed_to: object = _MISSING
 
-	def evaluate(self, facts: dict, previous: dict) -> tuple[bool, dict]:
+	def evaluate(self, facts: F.Facts, previous: F.Facts) -> tuple[bool, Trace]:
 		kind = self.fact.type
 		actual_raw = facts.get(self.fact.path)
 		try:
@@ -101,9 +124,10 @@ class Leaf:
 		elif op == "not_equals":
 			result = actual != self.value
 		elif op == "in":
-			result = actual in self.value
+			# parse() builds in / not_in leaves with a tuple of values
+			result = actual in cast("tuple[Value, ...]", self.value)
 		elif op == "not_in":
-			result = actual not in self.value
+			result = actual not in cast("tuple[Value, ...]", self.value)
 		elif op == "is_set":
 			result = actual is not None
 		elif op == "is_not_set":
@@ -114,15 +138,15 @@ class Leaf:
 			if actual is None or self.value is None:
 				result = False
 			elif op == "gt":
-				result = actual > self.value
+				result = cast(_Ordered, actual) > self.value
 			elif op == "gte":
-				result = actual >= self.value
+				result = cast(_Ordered, actual) >= self.value
 			elif op == "lt":
-				result = actual < self.value
+				result = cast(_Ordered, actual) < self.value
 			else:
-				result = actual <= self.value
+				result = cast(_Ordered, actual) <= self.value
 		else:  # changed
-			trace = {"fact": self.fact.written, "op": "changed", "actual": jsonable(actual_raw)}
+			trace: Trace = {"fact": self.fact.written, "op": "changed", "actual": jsonable(actual_raw)}
 			if self.fact.path not in previous:
 				trace.update(result=False, reason="unchanged")
 				return False, trace
@@ -132,12 +156,13 @@ class Leaf:
 			except (TypeError, ValueError):
 				before = None
 			result = before != actual
+			spec = cast("dict[str, Any]", self.raw)  # a "changed" leaf keeps its whole spec as raw
 			if self.changed_from is not _MISSING:
 				result = result and before == self.changed_from
-				trace["from"] = jsonable(self.raw.get("from"))
+				trace["from"] = jsonable(spec.get("from"))
 			if self.changed_to is not _MISSING:
 				result = result and actual == self.changed_to
-				trace["to"] = jsonable(self.raw.get("to"))
+				trace["to"] = jsonable(spec.get("to"))
 			trace.update(before=jsonable(before_raw), result=result)
 			return result, trace
 		trace = {"fact": self.fact.written, "op": op, "actual": jsonable(actual_raw), "result": result}
@@ -145,18 +170,19 @@ class Leaf:
 			trace["value"] = jsonable(self.raw)
 		return result, trace
 
-	def paths(self):
+	def paths(self) -> Iterator[str]:
 		yield self.fact.path
 
 
 @dataclass(frozen=True)
 class Group:
 	kind: str  # all | any | not
-	children: tuple
+	children: tuple[Node, ...]
 
-	def evaluate(self, facts: dict, previous: dict) -> tuple[bool, dict]:
+	def evaluate(self, facts: F.Facts, previous: F.Facts) -> tuple[bool, Trace]:
 		# Every child is evaluated (no short cut) so that the trace shows each condition's result.
-		results, traces = [], []
+		results: list[bool] = []
+		traces: list[Trace] = []
 		for child in self.children:
 			ok, trace = child.evaluate(facts, previous)
 			results.append(ok)
@@ -169,17 +195,21 @@ class Group:
 			result = not results[0]
 		return result, {self.kind: traces, "result": result}
 
-	def paths(self):
+	def paths(self) -> Iterator[str]:
 		for child in self.children:
 			yield from child.paths()
 
+
+# A compiled condition tree.
+Node: TypeAlias = Leaf | Group
 
 ALWAYS = Group("all", ())
 
 
 # ------------------------------------------------------------------------------------------ parser
-def parse(tree, trigger: str | None, where: str = "conditions") -> tuple[Group | Leaf, list[Problem]]:
-	"""Compile a condition tree, returning it with every problem found (the tree is unusable if any)."""
+def parse(tree: object, trigger: str | None, where: str = "conditions") -> tuple[Node | None, list[Problem]]:
+	"""Compile a condition tree, returning it with every problem found (the tree is unusable if any,
+	and may be None)."""
 	if tree is None or tree == {} or tree == []:
 		return ALWAYS, []
 	if isinstance(tree, list):
@@ -188,13 +218,15 @@ def parse(tree, trigger: str | None, where: str = "conditions") -> tuple[Group |
 		return ALWAYS, [Problem(where, "not_an_object")]
 	if "fact" in tree:
 		return _explicit_leaf(tree, trigger, where)
-	nodes, problems = [], []
+	nodes: list[Node] = []
+	problems: list[Problem] = []
 	for key, value in tree.items():
+		node: Node | None
 		if key in ("all", "any"):
 			node, found = _group(key, value, trigger, f"{where}.{key}")
 		elif key == "not":
-			node, found = parse(value, trigger, f"{where}.not")
-			node = Group("not", (node,))
+			inner, found = parse(value, trigger, f"{where}.not")
+			node = Group("not", (inner,)) if inner is not None else None
 		else:
 			node, found = _shorthand_leaf(key, value, trigger, f"{where}.{key}")
 		problems += found
@@ -205,20 +237,24 @@ def parse(tree, trigger: str | None, where: str = "conditions") -> tuple[Group |
 	return Group("all", tuple(nodes)), problems
 
 
-def _group(kind: str, items, trigger, where) -> tuple[Group, list[Problem]]:
+def _group(kind: str, items: object, trigger: str | None, where: str) -> tuple[Group, list[Problem]]:
 	if not isinstance(items, list):
 		return ALWAYS, [Problem(where, "not_a_list")]
 	if not items:
 		return ALWAYS, [Problem(where, "empty_group", {"group": kind})]
-	children, problems = [], []
+	children: list[Node] = []
+	problems: list[Problem] = []
 	for i, item in enumerate(items):
 		node, found = parse(item, trigger, f"{where}[{i}]")
-		children.append(node)
+		if node is not None:
+			children.append(node)
 		problems += found
 	return Group(kind, tuple(children)), problems
 
 
-def _shorthand_leaf(path, value, trigger, where):
+def _shorthand_leaf(
+	path: str, value: object, trigger: str | None, where: str
+) -> tuple[Leaf | None, list[Problem]]:
 	if isinstance(value, dict):
 		if len(value) != 1:
 			return None, [Problem(where, "not_an_object")]
@@ -238,8 +274,10 @@ def _shorthand_leaf(path, value, trigger, where):
 	return _explicit_leaf({"fact": path, "op": op, "value": value}, trigger, where, fact_where=where)
 
 
-def _explicit_leaf(spec: dict, trigger, where, fact_where=None):
-	problems = []
+def _explicit_leaf(
+	spec: Mapping[str, Any], trigger: str | None, where: str, fact_where: str | None = None
+) -> tuple[Leaf | None, list[Problem]]:
+	problems: list[Problem] = []
 	for key in spec:
 		if key not in LEAF_KEYS:
 			problems.append(Problem(where, "unknown_key", {"key": key, "hint": hint(key, LEAF_KEYS)}))
@@ -257,7 +295,7 @@ def _explicit_leaf(spec: dict, trigger, where, fact_where=None):
 	if op == "changed":
 		if "from" not in spec and "to" not in spec:
 			return None, [Problem(where, "changed_needs_from_or_to")]
-		kw = {}
+		kw: dict[str, Value] = {}
 		for side in ("from", "to"):
 			if side in spec:
 				try:
@@ -277,9 +315,10 @@ def _explicit_leaf(spec: dict, trigger, where, fact_where=None):
 		]
 	if op in _LIST_OPS and not isinstance(raw, list):
 		return None, [Problem(where, "operator_needs_list", {"op": written_op})]
+	value: Value | tuple[Value, ...]
 	try:
 		if op in _LIST_OPS:
-			value = tuple(_norm(v, fact.type) for v in raw)
+			value = tuple(_norm(v, fact.type) for v in cast("list[Any]", raw))  # a list: checked above
 		elif op in _NO_VALUE_OPS:
 			value = None
 		elif op == "contains":
@@ -291,7 +330,7 @@ def _explicit_leaf(spec: dict, trigger, where, fact_where=None):
 	return Leaf(fact, op, value, raw), []
 
 
-def equality_keys(node) -> list[tuple[str, object]]:
+def equality_keys(node: Node) -> list[tuple[str, object]]:
 	"""The (fact, value) pairs that a tree requires at its top level: used to index rules."""
 	if isinstance(node, Leaf):
 		return [(node.fact.path, node.value)] if node.op == "equals" else []
@@ -300,7 +339,7 @@ def equality_keys(node) -> list[tuple[str, object]]:
 	return []
 
 
-def normalise(value, path: str):
+def normalise(value: Any, path: str) -> Value:
 	"""A fact's value as the index compares it."""
 	try:
 		return _norm(value, F.FACTS.get(path, F.TEXT))

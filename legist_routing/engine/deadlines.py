@@ -115,6 +115,11 @@ def response_period(notice_type: str | None, form_type: str | None = None) -> in
 	key = notice_key(notice_type)
 	if key is None:
 		return None
+	return _period(key, form_type)
+
+
+def _period(key: str, form_type: str | None) -> int:
+	"""The standard response period of a :data:`RESPONSE_PERIODS` key (and form)."""
 	form = normalise_form(form_type)
 	return FORM_PERIODS.get((key, form or ""), RESPONSE_PERIODS[key])
 
@@ -143,7 +148,7 @@ def response_deadline(
 	if key is None or day is None:
 		return None
 	form = normalise_form(form_type) or ""
-	period = response_period(key, form)
+	period = _period(key, form)
 	basis = f"{key}: " + PERIOD_BASIS[f"{key}:{form}" if (key, form) in FORM_PERIODS else key]
 	days = period + (MAIL_DAYS if mailed else 0)
 	if mailed:
@@ -166,7 +171,7 @@ def buffer_due(
 	counts as 0, so the result is never later than the working deadline; the legal roll-forward is never
 	used for buffers.
 	"""
-	working = deadline.working if isinstance(deadline, Deadline) else as_date(deadline)
+	working: dt.date | None = deadline.working if isinstance(deadline, Deadline) else as_date(deadline)
 	if working is None:
 		raise ValueError("buffer_due needs a deadline")
 	day = previous_open_day(cal, working - dt.timedelta(days=max(0, int(days_before))))
@@ -179,10 +184,10 @@ def crossed_thresholds(
 	"""The reminder thresholds reached by ``today``: every ``t`` with ``deadline_day - t <= today``,
 	highest first, while the deadline has not passed (``[]`` after it). The caller fires each once,
 	so a sweep that missed a few days still fires the ones it missed."""
-	deadline_day, today = as_date(deadline_day), as_date(today)
-	if deadline_day is None or today is None or today > deadline_day:
+	last, day = as_date(deadline_day), as_date(today)  # dates, datetimes or ISO text
+	if last is None or day is None or day > last:
 		return []
-	left = (deadline_day - today).days
+	left = (last - day).days
 	return sorted({int(t) for t in thresholds if int(t) >= left}, reverse=True)
 
 

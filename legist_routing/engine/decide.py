@@ -8,11 +8,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any, TypeAlias, TypedDict, cast
 
 from legist_routing.engine import conditions as C
 from legist_routing.engine import facts as F
+from legist_routing.engine.calendar import BusinessCalendar
 from legist_routing.engine.deadlines import as_date, buffer_due
-from legist_routing.engine.rules import Rule
+from legist_routing.engine.rules import Action, ActionParams, Rule
 
 # Facts preferred as a rule's index key, most selective first.
 INDEX_PREFERENCE = ("document.notice_type", "case.case_type", "task.status", "case.status", "case.priority")
@@ -26,7 +28,7 @@ class Event:
 	case: str | None = None
 	reference_doctype: str | None = None
 	reference_name: str | None = None
-	previous: Mapping = field(default_factory=dict)  # canonical path -> value before the change
+	previous: F.Facts = field(default_factory=dict)  # canonical path -> value before the change
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,7 @@ class Template:
 	ack_sla_hours: float | None = None
 	due_anchor: str = "Assignment"  # or "Response Deadline"
 	due_offset_days: int = 0
-	checklist: tuple = ()
+	checklist: tuple[tuple[str, bool], ...] = ()  # (item, required)
 	kind: str = "Work"  # "Review": never given to whoever prepared the work (four eyes)
 
 
@@ -48,34 +50,49 @@ class Context:
 	templates: Mapping[str, Template] = field(default_factory=dict)  # by id and by name
 	due_hour: int = 17
 	default_ack_hours: float = 24
-	calendar: object = None  # a calendar.BusinessCalendar: buffers that land on a closed day move earlier
+	calendar: BusinessCalendar | None = None  # buffers that land on a closed day move earlier
 
 
 # ---------------------------------------------------------------------------------------- intents
+# How the services name a task the rule gave no title: (kind, value), e.g. ("intake", "RFE").
+TitleCode: TypeAlias = tuple[str, object]
+
+
+class Topic(TypedDict):
+	"""What a notification is about, for the services to word its subject."""
+
+	trigger: str
+	case: str | None
+	case_title: str | None
+	notice_type: str | None
+	status: str | None
+	task_title: str | None
+
+
 @dataclass(frozen=True)
 class CreateTask:
 	key: str
 	rule: str
 	case: str | None
 	title: str | None  # None: the services name it from title_code
-	title_code: tuple = ()
+	title_code: TitleCode | tuple[()] = ()
 	assignee: str | None = None
 	assignee_source: str | None = None
 	due: dt.datetime | None = None
 	ack_due: dt.datetime | None = None
 	hard_deadline: dt.datetime | None = None
 	template: str | None = None
-	checklist: tuple = ()
+	checklist: tuple[tuple[str, bool], ...] = ()
 	estimated_hours: float = 0
 	priority: str | None = None
 	kind: str = "Work"
 	notice: str | None = None
-	escalation: Mapping | None = None
+	escalation: Mapping[str, Any] | None = None  # the rule's escalation block
 	# Who may take it: the services choose with engine.strategies, using load and leave from the database.
 	team: str | None = None  # the pool (None: the team of the first preferred person)
-	strategy: tuple = ("role_slot", "least_loaded")
-	preferred: tuple = ()  # ((slot, user or None), ...): the fallback chain, in order
-	exclude: tuple = ()  # four eyes: who prepared the work under review
+	strategy: tuple[str, ...] = ("role_slot", "least_loaded")
+	preferred: tuple[tuple[str, str | None], ...] = ()  # ((slot, user or None), ...): the fallback chain
+	exclude: tuple[str, ...] = ()  # four eyes: who prepared the work under review
 	case_type: str | None = None
 	practice_group: str | None = None
 	language: str | None = None
@@ -86,10 +103,10 @@ class Notify:
 	key: str
 	rule: str
 	case: str | None
-	recipients: tuple
-	recipient_sources: tuple
-	channels: tuple
-	topic: Mapping
+	recipients: tuple[str, ...]  # users
+	recipient_sources: tuple[str, ...]  # as the rule named them: fact paths or "user:..."
+	channels: tuple[str, ...]
+	topic: Topic
 	subject: str | None = None
 	message: str | None = None
 	respond_by: dt.datetime | None = None
@@ -101,17 +118,80 @@ class Unresolved:
 	rule: str
 	action_index: int
 	code: str
-	params: Mapping = field(default_factory=dict)
+	params: Mapping[str, Any] = field(default_factory=dict)  # for the message (services/messages.py)
+
+
+Intent: TypeAlias = CreateTask | Notify | Unresolved
+
+
+# ----------------------------------------------------------------------------------------- traces
+class _NoteBase(TypedDict):
+	note: str  # no_deadline | due_capped_at_deadline
+
+
+class Note(_NoteBase, total=False):
+	fallback: str
+
+
+class _ActionTraceBase(TypedDict):
+	index: int
+	kind: str
+
+
+class ActionTrace(_ActionTraceBase, total=False):
+	intent: str  # the intent's key
+	unresolved: str  # or why there is none
+	params: dict[str, Any]
+	notes: list[Note]
+
+
+class _RuleTraceBase(TypedDict):
+	rule: str
+	priority: int
+	matched: bool
+	conditions: C.Trace
+
+
+class RuleTrace(_RuleTraceBase, total=False):
+	failed: list[C.Trace]  # not matched: the leaves that made it fail
+	actions: list[ActionTrace]  # matched
+
+
+class SetAside(TypedDict):
+	rule: str
+	needs: object  # the value the rule's index condition needs
+
+
+class Pruned(TypedDict):
+	"""Rules the index set aside for one fact without evaluating them."""
+
+	fact: str
+	actual: object
+	rules: int
+	set_aside: list[SetAside]  # up to RuleSet.NAMED_PRUNED of them
+
+
+class _DecisionTraceBase(TypedDict):
+	event: str
+	key: str
+	rules: list[RuleTrace]
+	pruned: list[Pruned]
+
+
+class DecisionTrace(_DecisionTraceBase, total=False):
+	stopped_by: str
+	considered: int  # always there once decide() returns
+	matched: list[str]  # always there once decide() returns
 
 
 @dataclass(frozen=True)
 class Decision:
-	intents: tuple
-	trace: dict
-	matched: tuple
+	intents: tuple[Intent, ...]
+	trace: DecisionTrace
+	matched: tuple[str, ...]
 
 	@property
-	def problems(self) -> tuple:
+	def problems(self) -> tuple[Unresolved, ...]:
 		return tuple(i for i in self.intents if isinstance(i, Unresolved))
 
 
@@ -129,7 +209,8 @@ class RuleSet:
 	def __init__(self, rules: Iterable[Rule]):
 		self.rules = tuple(r for r in rules if r.enabled)
 		self._order = {r.name: i for i, r in enumerate(self.rules)}
-		self._by_trigger: dict[str, tuple[list, dict]] = {}
+		# trigger -> (rules without an index key, {path: {value: rules}})
+		self._by_trigger: dict[str, tuple[list[Rule], dict[str, dict[object, list[Rule]]]]] = {}
 		for rule in self.rules:
 			loose, indexed = self._by_trigger.setdefault(rule.trigger, ([], {}))
 			key = self._index_key(rule)
@@ -139,7 +220,7 @@ class RuleSet:
 				indexed.setdefault(key[0], {}).setdefault(key[1], []).append(rule)
 
 	@staticmethod
-	def _index_key(rule: Rule):
+	def _index_key(rule: Rule) -> tuple[str, object] | None:
 		pairs = [p for p in C.equality_keys(rule.conditions) if p[1] is not None]
 		for preferred in INDEX_PREFERENCE:
 			for path, value in pairs:
@@ -150,10 +231,10 @@ class RuleSet:
 	def __len__(self) -> int:
 		return len(self.rules)
 
-	def candidates(self, trigger: str, facts: Mapping) -> tuple[list[Rule], list[dict]]:
+	def candidates(self, trigger: str, facts: F.Facts) -> tuple[list[Rule], list[Pruned]]:
 		loose, indexed = self._by_trigger.get(trigger, ([], {}))
 		found = list(loose)
-		pruned = []
+		pruned: list[Pruned] = []
 		for path, buckets in indexed.items():
 			actual = C.normalise(facts.get(path), path)
 			hit = buckets.get(actual, [])
@@ -162,7 +243,7 @@ class RuleSet:
 			if skipped:
 				# Name the set-aside rules (up to a few dozen) with the value each needed.
 				named = [
-					{"rule": r.name, "needs": C.jsonable(value)}
+					SetAside(rule=r.name, needs=C.jsonable(value))
 					for value, bucket in buckets.items()
 					if value != actual
 					for r in bucket[: self.NAMED_PRUNED]
@@ -184,7 +265,7 @@ def _at(day: dt.date, hour: int) -> dt.datetime:
 	return dt.datetime.combine(day, dt.time(hour=hour))
 
 
-def _as_datetime(value) -> dt.datetime | None:
+def _as_datetime(value: object) -> dt.datetime | None:
 	if value in (None, ""):
 		return None
 	if isinstance(value, dt.datetime):
@@ -194,19 +275,19 @@ def _as_datetime(value) -> dt.datetime | None:
 	return dt.datetime.fromisoformat(str(value)).replace(tzinfo=None)
 
 
-def response_deadline(facts: Mapping) -> dt.date | None:
+def response_deadline(facts: F.Facts) -> dt.date | None:
 	"""The external deadline the work protects: the notice's response date, else the case's nearest one."""
 	return as_date(facts.get("document.response_due_date")) or as_date(facts.get("case.next_uscis_deadline"))
 
 
-def _resolve(source: str, facts: Mapping) -> str | None:
+def _resolve(source: str, facts: F.Facts) -> str | None:
 	if source.startswith("user:"):
 		return source[5:]
 	value = facts.get(source)
 	return value or None
 
 
-def _default_title(event: Event, facts: Mapping) -> tuple:
+def _default_title(event: Event, facts: F.Facts) -> TitleCode:
 	if event.trigger in ("document.received", "portal.upload"):
 		return ("intake", facts.get("document.notice_type") or "Document")
 	if event.trigger == "case.status_changed":
@@ -219,7 +300,7 @@ def _default_title(event: Event, facts: Mapping) -> tuple:
 
 
 def _due(
-	params: Mapping, template: Template | None, facts: Mapping, ctx: Context, notes: list
+	params: ActionParams, template: Template | None, facts: F.Facts, ctx: Context, notes: list[Note]
 ) -> dt.datetime | None:
 	before = params.get("dueDaysBeforeDeadline")
 	if before is None and template and template.due_anchor == "Response Deadline":
@@ -231,18 +312,22 @@ def _due(
 				return buffer_due(ctx.calendar, deadline, int(before), ctx.due_hour)
 			return _at(deadline - dt.timedelta(days=before), ctx.due_hour)
 		notes.append({"note": "no_deadline", "fallback": "dueInDays"})
-	if params.get("dueInHours") is not None:
-		return ctx.now + dt.timedelta(hours=params["dueInHours"])
-	if params.get("dueInDays") is not None:
-		return ctx.now + dt.timedelta(days=params["dueInDays"])
+	in_hours, in_days = params.get("dueInHours"), params.get("dueInDays")
+	if in_hours is not None:
+		return ctx.now + dt.timedelta(hours=in_hours)
+	if in_days is not None:
+		return ctx.now + dt.timedelta(days=in_days)
 	if template and template.due_offset_days:
 		return ctx.now + dt.timedelta(days=template.due_offset_days)
 	return None
 
 
-def _task_intent(rule: Rule, action, event: Event, facts: Mapping, ctx: Context, key: str, trace: dict):
+def _task_intent(
+	rule: Rule, action: Action, event: Event, facts: F.Facts, ctx: Context, key: str, trace: ActionTrace
+) -> CreateTask | Unresolved:
 	params = action.params
-	template = None
+	target = cast(str, action.target)  # assign: who; create_task: the title (only notify has a tuple)
+	template: Template | None = None
 	if params.get("templateId"):
 		template = ctx.templates.get(params["templateId"])
 		if template is None:
@@ -250,12 +335,14 @@ def _task_intent(rule: Rule, action, event: Event, facts: Mapping, ctx: Context,
 				key, rule.name, action.index, "unknown_template", {"value": params["templateId"]}
 			)
 	elif action.kind == "create_task":
-		template = ctx.templates.get(action.target)
+		template = ctx.templates.get(target)
 	if action.kind == "assign":
-		source = action.target
+		source = target
 	else:
 		source = params.get("assignTo") or (template.default_slot if template else "case.primary_paralegal")
-	team = (params["_raw"].get("team") or "").strip() or None  # trimmed like "team:NAME"
+	team: str | None = (params["_raw"].get("team") or "").strip() or None  # trimmed like "team:NAME"
+	assignee: str | None
+	preferred: tuple[tuple[str, str | None], ...]
 	if source.startswith("team:"):
 		team, assignee, preferred = source[5:], None, ()
 	else:
@@ -265,10 +352,10 @@ def _task_intent(rule: Rule, action, event: Event, facts: Mapping, ctx: Context,
 		preferred = tuple((s, _resolve(s, facts)) for s in dict.fromkeys((source, "case.secondary_owner")))
 		if not any(user for _slot, user in preferred) and not team:
 			return Unresolved(key, rule.name, action.index, "slot_empty", {"slot": source})
-	exclude = ()
+	exclude: tuple[str, ...] = ()
 	if template is not None and template.kind == "Review" and facts.get("task.assigned_to"):
 		exclude = (facts["task.assigned_to"],)
-	notes: list = []
+	notes: list[Note] = []
 	due = _due(params, template, facts, ctx, notes)
 	deadline = response_deadline(facts)
 	hard = _at(deadline, ctx.due_hour) if deadline else _as_datetime(facts.get("case.hard_deadline"))
@@ -278,8 +365,10 @@ def _task_intent(rule: Rule, action, event: Event, facts: Mapping, ctx: Context,
 	ack_hours = params.get("acknowledgeWithinHours")
 	if ack_hours is None:
 		ack_hours = template.ack_sla_hours if template and template.ack_sla_hours else ctx.default_ack_hours
+	title: str | None
+	title_code: TitleCode | tuple[()]
 	if action.kind == "create_task":
-		title, title_code = action.target, ()
+		title, title_code = target, ()
 	elif params["_raw"].get("task"):
 		title, title_code = params["_raw"]["task"], ()
 	else:
@@ -316,9 +405,12 @@ def _task_intent(rule: Rule, action, event: Event, facts: Mapping, ctx: Context,
 	)
 
 
-def _notify_intent(rule: Rule, action, event: Event, facts: Mapping, ctx: Context, key: str):
-	recipients, missing = [], []
-	for source in action.target:
+def _notify_intent(
+	rule: Rule, action: Action, event: Event, facts: F.Facts, ctx: Context, key: str
+) -> Notify | Unresolved:
+	recipients: list[str] = []
+	missing: list[str] = []
+	for source in action.target:  # a notify's target: the tuple of recipients
 		user = _resolve(source, facts)
 		(recipients if user else missing).append(user or source)
 	if missing:
@@ -347,15 +439,20 @@ def _notify_intent(rule: Rule, action, event: Event, facts: Mapping, ctx: Contex
 
 
 # --------------------------------------------------------------------------------------- decide
-def decide(event: Event, facts: Mapping, rules: RuleSet, ctx: Context) -> Decision:
+def decide(event: Event, facts: F.Facts, rules: RuleSet, ctx: Context) -> Decision:
 	"""Evaluate the rules for ``event`` and return the intents to apply with a full trace."""
 	candidates, pruned = rules.candidates(event.trigger, facts)
-	trace: dict = {"event": event.trigger, "key": event.key, "rules": [], "pruned": pruned}
-	intents: list = []
+	trace: DecisionTrace = {"event": event.trigger, "key": event.key, "rules": [], "pruned": pruned}
+	intents: list[Intent] = []
 	matched: list[str] = []
 	for rule in candidates:
 		ok, cond_trace = rule.conditions.evaluate(facts, event.previous)
-		entry: dict = {"rule": rule.name, "priority": rule.priority, "matched": ok, "conditions": cond_trace}
+		entry: RuleTrace = {
+			"rule": rule.name,
+			"priority": rule.priority,
+			"matched": ok,
+			"conditions": cond_trace,
+		}
 		trace["rules"].append(entry)
 		if not ok:
 			entry["failed"] = _failed_leaves(cond_trace)
@@ -364,13 +461,15 @@ def decide(event: Event, facts: Mapping, rules: RuleSet, ctx: Context) -> Decisi
 		entry["actions"] = []
 		for action in rule.actions:
 			key = f"{event.key}|{rule.name}|{action.index}"
-			action_trace: dict = {"index": action.index, "kind": action.kind}
+			action_trace: ActionTrace = {"index": action.index, "kind": action.kind}
+			intent: Intent
 			if action.kind == "notify":
 				intent = _notify_intent(rule, action, event, facts, ctx, key)
 			else:
 				intent = _task_intent(rule, action, event, facts, ctx, key, action_trace)
 			if isinstance(intent, Unresolved):
-				action_trace.update(unresolved=intent.code, params=dict(intent.params))
+				action_trace["unresolved"] = intent.code
+				action_trace["params"] = dict(intent.params)
 			else:
 				action_trace["intent"] = key
 			entry["actions"].append(action_trace)
@@ -383,11 +482,11 @@ def decide(event: Event, facts: Mapping, rules: RuleSet, ctx: Context) -> Decisi
 	return Decision(tuple(intents), trace, tuple(matched))
 
 
-def _failed_leaves(node: dict) -> list[dict]:
+def _failed_leaves(node: C.Trace) -> list[C.Trace]:
 	"""The leaf conditions that made a rule fail (for ``not`` groups, the ones that held)."""
-	out = []
+	out: list[C.Trace] = []
 
-	def walk(n, negated=False):
+	def walk(n: C.Trace, negated: bool = False) -> None:
 		for kind in ("all", "any", "not"):
 			if kind in n:
 				if n.get("result") != negated:
@@ -405,9 +504,10 @@ def _failed_leaves(node: dict) -> list[dict]:
 	return out
 
 
-def explain_failure(entry: dict) -> str:
-	"""One line for a manager: why a rule did not fire."""
-	parts = []
+def explain_failure(entry: Mapping[str, Any]) -> str:
+	"""One line for a manager: why a rule did not fire (``entry``: a :class:`RuleTrace`, or one read back
+	from the Routing Log's JSON)."""
+	parts: list[str] = []
 	for leaf in entry.get("failed", []):
 		op = ("not " if leaf.get("negated") else "") + str(leaf.get("op"))
 		if leaf.get("op") == "changed":

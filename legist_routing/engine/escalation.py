@@ -30,6 +30,7 @@ import datetime as dt
 import math
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from legist_routing.engine import facts as F
 from legist_routing.engine.calendar import (
@@ -106,7 +107,8 @@ class Stage:
 		return split_targets(self.target)
 
 
-def _number(value: object, where: str) -> float:
+def _number(value: float, where: str) -> float:
+	"""``value`` (declared a float, but whatever the caller passed) as a finite float of zero or more."""
 	try:
 		number = float(value) if not isinstance(value, bool) else math.nan
 	except (TypeError, ValueError):
@@ -175,7 +177,7 @@ def _block_targets(value: object) -> str | None:
 	return ",".join(normalise_target(p) for p in parts) or None
 
 
-def policy_from_rule_block(block: Mapping, name: str) -> Policy:
+def policy_from_rule_block(block: Mapping[str, Any], name: str) -> Policy:
 	"""The policy a routing rule's ``escalation`` block describes (all hours are business hours).
 
 	- ``remindAfterHours: h`` -> stage ``remind``: remind the assignee h hours after assignment if

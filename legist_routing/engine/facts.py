@@ -9,7 +9,9 @@ spelling onto one canonical path.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any, TypeAlias
 
 from legist_routing.engine.problems import Problem, hint
 
@@ -17,6 +19,9 @@ TEXT, NUMBER, DATE, DATETIME, USER, BOOL = "text", "number", "date", "datetime",
 ORDERED = {NUMBER, DATE, DATETIME}
 # A task in one of these statuses is done: its clocks stop and nothing escalates it.
 CLOSED_TASK_STATUSES = ("Completed", "Cancelled")
+
+# What the engine reads: canonical fact path -> value as the services found it (text, number, date...).
+Facts: TypeAlias = Mapping[str, Any]
 
 FACTS: dict[str, str] = {
 	# the case
@@ -139,7 +144,7 @@ class FactRef:
 	type: str
 
 
-def check_fact(path, where: str, trigger: str | None) -> tuple[FactRef | None, list[Problem]]:
+def check_fact(path: object, where: str, trigger: str | None) -> tuple[FactRef | None, list[Problem]]:
 	"""Resolve ``path`` or explain why it cannot be read (unknown, misspelt, not available for the trigger)."""
 	if not isinstance(path, str) or not path:
 		return None, [Problem(where, "not_text")]
@@ -157,9 +162,9 @@ def check_fact(path, where: str, trigger: str | None) -> tuple[FactRef | None, l
 		fields += [a.split(".", 1)[1] for a in ALIASES if a.startswith(root + ".")]
 		return None, [Problem(where, "unknown_field", {"field": rest, "hint": hint(rest, fields)})]
 	if trigger in TRIGGERS and found.split(".")[0] not in TRIGGERS[trigger]:
-		roots = ", ".join(r + "." for r in TRIGGERS[trigger])
+		available = ", ".join(r + "." for r in TRIGGERS[trigger])
 		return None, [
-			Problem(where, "fact_not_available", {"path": path, "trigger": trigger, "roots": roots})
+			Problem(where, "fact_not_available", {"path": path, "trigger": trigger, "roots": available})
 		]
 	return FactRef(found, path, FACTS[found]), []
 

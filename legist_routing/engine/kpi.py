@@ -15,6 +15,11 @@ import datetime as dt
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any, TypeAlias
+
+# A task (or review) record: a dict (Frappe's rows are dicts) or any object with the named attributes;
+# a missing field reads as None.
+Record: TypeAlias = dict[str, Any] | object
 
 
 @dataclass(frozen=True)
@@ -26,14 +31,15 @@ class Kpi:
 	unit: str = ""
 
 
-def _get(row, name):
+def _get(row: Record, name: str) -> Any:
 	return row.get(name) if isinstance(row, dict) else getattr(row, name, None)
 
 
-def acknowledgement_rate(tasks: Iterable, now: dt.datetime) -> Kpi:
+def acknowledgement_rate(tasks: Iterable[Record], now: dt.datetime) -> Kpi:
 	due = on_time = 0
 	for t in tasks:
-		ack_due, acked = _get(t, "ack_due"), _get(t, "acknowledged_at")
+		ack_due: dt.datetime | None = _get(t, "ack_due")
+		acked: dt.datetime | None = _get(t, "acknowledged_at")
 		if ack_due is None or (acked is None and ack_due > now):
 			continue  # not yet due: neither on time nor late
 		due += 1
@@ -41,8 +47,8 @@ def acknowledgement_rate(tasks: Iterable, now: dt.datetime) -> Kpi:
 	return Kpi("acknowledgement_rate", on_time / due if due else None, on_time, due, "%")
 
 
-def time_to_review(reviews: Iterable) -> Kpi:
-	hours = [
+def time_to_review(reviews: Iterable[Record]) -> Kpi:
+	hours: list[float] = [
 		(_get(r, "completed_at") - _get(r, "creation")).total_seconds() / 3600
 		for r in reviews
 		if _get(r, "completed_at") and _get(r, "creation")
@@ -52,19 +58,19 @@ def time_to_review(reviews: Iterable) -> Kpi:
 	)
 
 
-def missed_deadlines(tasks: Iterable, now: dt.datetime) -> Kpi:
+def missed_deadlines(tasks: Iterable[Record], now: dt.datetime) -> Kpi:
 	missed = counted = 0
 	for t in tasks:
-		deadline = _get(t, "hard_deadline")
+		deadline: dt.datetime | None = _get(t, "hard_deadline")
 		if deadline is None or _get(t, "status") == "Cancelled":
 			continue
 		counted += 1
-		done = _get(t, "completed_at")
+		done: dt.datetime | None = _get(t, "completed_at")
 		missed += (done is not None and done > deadline) or (done is None and now > deadline)
 	return Kpi("missed_deadlines", missed, missed, counted, "")
 
 
-def reassignment_rate(tasks: Iterable) -> Kpi:
+def reassignment_rate(tasks: Iterable[Record]) -> Kpi:
 	total = moved = 0
 	for t in tasks:
 		total += 1
@@ -72,8 +78,8 @@ def reassignment_rate(tasks: Iterable) -> Kpi:
 	return Kpi("reassignment_rate", moved / total if total else None, moved, total, "%")
 
 
-def communication_latency(pairs: Iterable[tuple[dt.datetime, dt.datetime]]) -> Kpi:
-	"""``pairs``: (status changed at, client told at)."""
+def communication_latency(pairs: Iterable[tuple[dt.datetime | None, dt.datetime | None]]) -> Kpi:
+	"""``pairs``: (status changed at, client told at); a pair missing either is not counted."""
 	hours = [(told - changed).total_seconds() / 3600 for changed, told in pairs if told and changed]
 	return Kpi(
 		"client_communication_latency",

@@ -7,7 +7,9 @@ carries a code and its parameters, and ``services/messages.py`` turns the code i
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 # code -> English template, used by the engine's own tests and as a fallback outside Frappe.
 TEMPLATES: dict[str, str] = {
@@ -46,7 +48,8 @@ class Problem:
 
 	path: str
 	code: str
-	params: dict = field(default_factory=dict)
+	# the template's fields, values as the input had them
+	params: dict[str, Any] = field(default_factory=dict)
 
 	@property
 	def message(self) -> str:
@@ -59,18 +62,18 @@ class Problem:
 	def __str__(self) -> str:
 		return f"{self.path}: {self.message}" if self.path else self.message
 
-	def as_dict(self) -> dict:
+	def as_dict(self) -> dict[str, Any]:
 		return {"path": self.path, "code": self.code, "params": self.params, "message": str(self)}
 
 
-def did_you_mean(word: str, candidates, cutoff: float = 0.6) -> str:
+def did_you_mean(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> str:
 	"""The closest candidate to ``word``, or ``""``."""
 	lowered = {c.lower(): c for c in candidates}
 	match = difflib.get_close_matches(str(word).lower(), list(lowered), n=1, cutoff=cutoff)
 	return lowered[match[0]] if match else ""
 
 
-def hint(word: str, candidates) -> str:
+def hint(word: str, candidates: Iterable[str]) -> str:
 	"""``"; did you mean 'x'?"`` when a close candidate exists, else ``""``."""
 	best = did_you_mean(word, candidates)
 	return f"; did you mean '{best}'?" if best else ""
@@ -79,6 +82,6 @@ def hint(word: str, candidates) -> str:
 class RuleError(ValueError):
 	"""Raised with every problem of an input at once."""
 
-	def __init__(self, problems: list[Problem]):
+	def __init__(self, problems: list[Problem]) -> None:
 		self.problems = list(problems)
 		super().__init__("; ".join(str(p) for p in self.problems))

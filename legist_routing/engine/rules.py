@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import copy
 import math
+from collections.abc import Container
 from dataclasses import dataclass, field
+from typing import Any, Literal, TypeAlias, TypedDict
 
 from legist_routing.engine import conditions as C
 from legist_routing.engine import facts as F
@@ -42,13 +44,22 @@ RULE_KEYS = (
 	"description",
 )
 ACTION_KINDS = {"assign": "assign", "notify": "notify", "createTask": "create_task"}
-_COMMON = ("dueInDays", "dueInHours", "dueDaysBeforeDeadline", "acknowledgeWithinHours", "priority")
+NumericKey: TypeAlias = Literal[
+	"dueInDays", "dueInHours", "dueDaysBeforeDeadline", "acknowledgeWithinHours", "notifyWithinHours"
+]
+NUMERIC_KEYS: tuple[NumericKey, ...] = (
+	"dueInDays",
+	"dueInHours",
+	"dueDaysBeforeDeadline",
+	"acknowledgeWithinHours",
+	"notifyWithinHours",
+)
+_COMMON = (*NUMERIC_KEYS[:4], "priority")
 ACTION_KEYS = {
 	"assign": ("assign", "task", "templateId", "strategy", "team", *_COMMON),
 	"notify": ("notify", "method", "notifyWithinHours", "subject", "message"),
 	"create_task": ("createTask", "templateId", "assignTo", "strategy", "team", *_COMMON),
 }
-NUMERIC_KEYS = (*_COMMON[:4], "notifyWithinHours")
 METHODS = {"inApp": ("in_app",), "email": ("email",), "both": ("in_app", "email")}
 ESCALATION_KEYS = (
 	"ifNotAcknowledgedHours",
@@ -61,15 +72,31 @@ ESCALATION_KEYS = (
 PRIORITIES = ("urgent", "high", "standard", "low")
 
 
+class ActionParams(TypedDict, total=False):
+	"""An action's parsed parameters: the action as written (``_raw``, always there once parsed), the
+	keys it wrote, and ``channels`` for notify."""
+
+	_raw: dict[str, Any]
+	dueInDays: float
+	dueInHours: float
+	dueDaysBeforeDeadline: float
+	acknowledgeWithinHours: float
+	notifyWithinHours: float
+	channels: tuple[str, ...]  # notify: in_app / email, in order
+	assignTo: str  # create_task: a recipient or "team:NAME"
+	strategy: tuple[str, ...]  # the parsed chain (engine.strategies)
+	templateId: str
+
+
 @dataclass(frozen=True)
 class Action:
 	index: int
 	kind: str  # assign | notify | create_task
-	target: object  # assign: recipient; notify: tuple of recipients; create_task: title
-	params: dict = field(default_factory=dict)
+	target: str | tuple[str, ...]  # assign: recipient; notify: tuple of recipients; create_task: title
+	params: ActionParams = field(default_factory=ActionParams)
 
 	@property
-	def raw(self) -> dict:
+	def raw(self) -> dict[str, Any]:
 		return self.params["_raw"]
 
 
@@ -77,17 +104,17 @@ class Action:
 class Rule:
 	name: str
 	trigger: str
-	conditions: object
-	actions: tuple
-	escalation: dict | None = None
+	conditions: C.Node
+	actions: tuple[Action, ...]
+	escalation: dict[str, Any] | None = None
 	priority: int = 0
 	enabled: bool = True
 	stop_processing: bool = False
 	description: str = ""
-	source: dict = field(default_factory=dict, compare=False)
+	source: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
-def _recipient(value, where: str, trigger: str | None) -> tuple[str | None, list[Problem]]:
+def _recipient(value: object, where: str, trigger: str | None) -> tuple[str | None, list[Problem]]:
 	"""A recipient is a person-valued fact (``case.leadAttorney``) or a user id / e-mail."""
 	if not isinstance(value, str) or not value.strip():
 		return None, [Problem(where, "not_text")]
@@ -105,7 +132,7 @@ def _recipient(value, where: str, trigger: str | None) -> tuple[str | None, list
 	return (fact.path if fact else None), problems
 
 
-def _assignee(value, where: str, trigger: str | None) -> tuple[str | None, list[Problem]]:
+def _assignee(value: object, where: str, trigger: str | None) -> tuple[str | None, list[Problem]]:
 	"""Who takes work: a recipient, or a whole team (``team:Paralegals``) for a strategy to choose from."""
 	if isinstance(value, str) and value.strip().startswith("team:"):
 		team = value.strip()[5:].strip()
@@ -113,7 +140,8 @@ def _assignee(value, where: str, trigger: str | None) -> tuple[str | None, list[
 	return _recipient(value, where, trigger)
 
 
-def _number(value, where) -> tuple[float | None, list[Problem]]:
+def _number(value: Any, where: str) -> tuple[float | None, list[Problem]]:
+	"""``value`` (any JSON value: 3, 2.5, "48") as a finite number of zero or more, or the problem."""
 	if isinstance(value, bool):
 		return None, [Problem(where, "not_a_number", {"value": value})]
 	if not isinstance(value, int | float):
@@ -129,13 +157,15 @@ def _number(value, where) -> tuple[float | None, list[Problem]]:
 	return float(value), []
 
 
-def _parse_action(raw, index: int, trigger, templates) -> tuple[Action | None, list[Problem]]:
+def _parse_action(
+	raw: object, index: int, trigger: str | None, templates: Container[str] | None
+) -> tuple[Action | None, list[Problem]]:
 	where = f"actions[{index}]"
 	if not isinstance(raw, dict):
 		return None, [Problem(where, "not_an_object")]
 	kinds = [k for k in raw if k in ACTION_KINDS]
 	if len(kinds) != 1:
-		problems = []
+		problems: list[Problem] = []
 		if not kinds:
 			for key in raw:
 				if key not in {k for keys in ACTION_KEYS.values() for k in keys}:
@@ -151,31 +181,33 @@ def _parse_action(raw, index: int, trigger, templates) -> tuple[Action | None, l
 		]
 	written = kinds[0]
 	kind = ACTION_KINDS[written]
-	problems: list[Problem] = []
+	problems = []
 	for key in raw:
 		if key not in ACTION_KEYS[kind]:
 			problems.append(
 				Problem(f"{where}.{key}", "unknown_key", {"key": key, "hint": hint(key, ACTION_KEYS[kind])})
 			)
-	params: dict = {"_raw": raw}
+	params: ActionParams = {"_raw": raw}
 	for key in NUMERIC_KEYS:
 		if key in raw:
-			params[key], found = _number(raw[key], f"{where}.{key}")
+			number, found = _number(raw[key], f"{where}.{key}")
+			if number is not None:
+				params[key] = number
 			problems += found
-	target: object = None
+	target: str | tuple[str, ...] | None = None
 	if kind == "assign":
 		target, found = _assignee(raw["assign"], f"{where}.assign", trigger)
 		problems += found
 	elif kind == "notify":
 		recipients = raw["notify"] if isinstance(raw["notify"], list) else [raw["notify"]]
-		resolved = []
+		resolved: list[str | None] = []
 		for i, r in enumerate(recipients):
 			path, found = _recipient(
 				r, f"{where}.notify" + (f"[{i}]" if isinstance(raw["notify"], list) else ""), trigger
 			)
 			problems += found
 			resolved.append(path)
-		target = tuple(resolved)
+		target = tuple(r for r in resolved if r is not None)  # a None is among the problems
 		method = raw.get("method", "inApp")
 		methods = method if isinstance(method, list) else [method]
 		channels: list[str] = []
@@ -192,7 +224,9 @@ def _parse_action(raw, index: int, trigger, templates) -> tuple[Action | None, l
 		if not isinstance(target, str) or not target.strip():
 			problems.append(Problem(f"{where}.createTask", "not_text"))
 		if "assignTo" in raw:
-			params["assignTo"], found = _assignee(raw["assignTo"], f"{where}.assignTo", trigger)
+			assign_to, found = _assignee(raw["assignTo"], f"{where}.assignTo", trigger)
+			if assign_to is not None:
+				params["assignTo"] = assign_to
 			problems += found
 	if kind in ("assign", "create_task"):
 		if "team" in raw and (not isinstance(raw["team"], str) or not raw["team"].strip()):
@@ -224,17 +258,17 @@ def _parse_action(raw, index: int, trigger, templates) -> tuple[Action | None, l
 	for key in ("task", "subject", "message"):
 		if key in raw and not isinstance(raw[key], str):
 			problems.append(Problem(f"{where}.{key}", "not_text"))
-	if problems:
+	if problems or target is None:  # no target (unknown recipient) is among the problems
 		return None, problems
 	return Action(index, kind, target, params), []
 
 
-def _parse_escalation(raw, trigger) -> list[Problem]:
+def _parse_escalation(raw: object, trigger: str | None) -> list[Problem]:
 	if raw is None:
 		return []
 	if not isinstance(raw, dict):
 		return [Problem("escalation", "not_an_object")]
-	problems = []
+	problems: list[Problem] = []
 	for key, value in raw.items():
 		where = f"escalation.{key}"
 		if key not in ESCALATION_KEYS:
@@ -247,7 +281,7 @@ def _parse_escalation(raw, trigger) -> list[Problem]:
 	return problems
 
 
-def parse_rule(data, templates: set | None = None) -> tuple[Rule | None, list[Problem]]:
+def parse_rule(data: object, templates: Container[str] | None = None) -> tuple[Rule | None, list[Problem]]:
 	"""Parse one rule. Returns ``(rule, [])`` or ``(None, problems)`` naming every problem at once.
 
 	``templates`` is the set of known Task Template ids and names; ``None`` skips that check.
@@ -261,6 +295,7 @@ def parse_rule(data, templates: set | None = None) -> tuple[Rule | None, list[Pr
 	name = data.get("ruleName")
 	if not isinstance(name, str) or not name.strip():
 		problems.append(Problem("ruleName", "required"))
+		name = ""
 	trigger = data.get("trigger")
 	if not isinstance(trigger, str) or trigger not in F.TRIGGERS:
 		if not trigger:
@@ -274,7 +309,7 @@ def parse_rule(data, templates: set | None = None) -> tuple[Rule | None, list[Pr
 		trigger = None
 	tree, found = C.parse(data.get("conditions"), trigger)
 	problems += found
-	actions = []
+	actions: list[Action] = []
 	raw_actions = data.get("actions")
 	if not isinstance(raw_actions, list) or not raw_actions:
 		problems.append(Problem("actions", "required" if not raw_actions else "not_a_list"))
@@ -288,7 +323,7 @@ def parse_rule(data, templates: set | None = None) -> tuple[Rule | None, list[Pr
 	priority = data.get("priority", 0)
 	if isinstance(priority, bool) or not isinstance(priority, int):
 		problems.append(Problem("priority", "not_a_number", {"value": priority}))
-	if problems:
+	if problems or trigger is None or tree is None:  # a missing trigger or tree is among the problems
 		return None, problems
 	rule = Rule(
 		name=name.strip(),
@@ -305,9 +340,9 @@ def parse_rule(data, templates: set | None = None) -> tuple[Rule | None, list[Pr
 	return rule, []
 
 
-def require_rule(data, templates: set | None = None) -> Rule:
+def require_rule(data: object, templates: Container[str] | None = None) -> Rule:
 	rule, problems = parse_rule(data, templates)
-	if problems:
+	if rule is None:  # exactly when there are problems
 		raise RuleError(problems)
 	return rule
 
@@ -315,16 +350,16 @@ def require_rule(data, templates: set | None = None) -> Rule:
 def export_rule(
 	name: str,
 	trigger: str,
-	conditions,
-	actions,
-	escalation=None,
+	conditions: object,
+	actions: list[dict[str, Any]],
+	escalation: dict[str, Any] | None = None,
 	priority: int = 0,
 	enabled: bool = True,
 	stop_processing: bool = False,
 	description: str = "",
-) -> dict:
+) -> dict[str, Any]:
 	"""A stored rule back in the guide's JSON shape; defaults are left out so the guide's rule round-trips."""
-	out: dict = {"ruleName": name, "trigger": trigger}
+	out: dict[str, Any] = {"ruleName": name, "trigger": trigger}
 	if conditions not in (None, {}, []):
 		out["conditions"] = conditions
 	out["actions"] = actions

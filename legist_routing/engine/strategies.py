@@ -337,7 +337,7 @@ def parse_chain(value: str | Sequence[str] | None) -> tuple[tuple[str, ...], lis
 		return (), []
 	if isinstance(value, str):
 		text = value.strip()
-		items: list | None = None
+		items: list[object] | None = None  # a JSON list may hold anything: non-text items are unknown
 		if text.startswith("["):
 			try:
 				loaded = json.loads(text)
