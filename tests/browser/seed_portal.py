@@ -104,7 +104,7 @@ def seed() -> dict:
 		"case_title": case.case_title,
 		"paralegal": {"email": paralegal, "password": paralegal_password},
 		"client": {"email": client, "password": client_password},
-		"requests": [{"name": name, **item} for name, item in zip(requests, ITEMS)],
+		"requests": [{"name": name, **item} for name, item in zip(requests, ITEMS, strict=True)],
 		"rule": rule,
 		"review_task_title": "Review Client Upload",
 	}
