@@ -13,14 +13,18 @@ bash scripts/ensure-services.sh || exit 1
 log "unit suite: the engine, in a virtualenv where frappe is not installed"
 # The engine's only third-party dependency is the holidays library (US federal holidays).
 # import-linter checks the layers of services/ (pyproject.toml, [tool.importlinter]).
+# import-linter checks the layers of services/ (pyproject.toml, [tool.importlinter]); mypy the types.
 if [ ! -x "$LEGIST_UNIT_VENV/bin/pytest" ] || [ ! -x "$LEGIST_UNIT_VENV/bin/lint-imports" ] \
-	|| ! "$LEGIST_UNIT_VENV/bin/python" -c "import holidays" 2>/dev/null; then
+	|| [ ! -x "$LEGIST_UNIT_VENV/bin/mypy" ] || ! "$LEGIST_UNIT_VENV/bin/python" -c "import holidays" 2>/dev/null; then
 	python3 -m venv "$LEGIST_UNIT_VENV"
 	"$LEGIST_UNIT_VENV/bin/pip" install -q "pytest>=7" "pytest-cov>=4" "hypothesis>=6" "holidays>=0.50,<0.61" \
-		"import-linter>=2.1,<3"
+		"import-linter>=2.1,<3" "mypy>=1.10,<3"
 fi
 log "import contracts: the layers of services/ and a frappe-free engine"
 PYTHONPATH="$LEGIST_REPO" "$LEGIST_UNIT_VENV/bin/lint-imports" --no-cache || status=1
+log "types: mypy --strict on the engine (pyproject.toml), plain mypy on services/"
+"$LEGIST_UNIT_VENV/bin/mypy" || status=1
+"$LEGIST_UNIT_VENV/bin/mypy" legist_routing/services || status=1
 PYTHONPATH="$LEGIST_REPO" "$LEGIST_UNIT_VENV/bin/python" -m pytest tests/unit -q -p no:cacheprovider \
 	--cov=legist_routing/engine --cov-branch --cov-report=term --cov-fail-under=90 \
 	--junitxml="$results/unit.xml" || status=1

@@ -184,7 +184,8 @@ def deliver(intent: Notify, event: Event) -> dict:
 				kind="Notification",
 			)
 			frappe.db.set_value("Case Task", review.name, "assigned_to", user, update_modified=False)
-		document_type, document_name = "Case Task", review.name
+		if review is not None:
+			document_type, document_name = "Case Task", review.name
 	emailed = notify.send(
 		list(intent.recipients),
 		intent.channels,

@@ -90,7 +90,7 @@ def members(team: str | None = None, users=None, today: dt.date | None = None) -
 	out = [
 		S.Member(
 			user=r.user,
-			team=team,
+			team=team or "",
 			role=r.team_role,
 			enabled=r.user in enabled,
 			is_lead=r.user == lead,

@@ -298,7 +298,9 @@ def _from_version(row) -> list[dict]:
 	acknowledged = acknowledged if acknowledged and not acknowledged[1] and acknowledged[2] else None
 	if status or acknowledged:
 		kind = "Acknowledgement" if acknowledged or status[2] == "Acknowledged" else "Status"
-		detail = _change(row.ref_doctype, *(status or acknowledged))
+		change = status or acknowledged
+		assert change is not None
+		detail = _change(row.ref_doctype, *change)
 		out.append(_entry(*args, kind, row.owner, BY_HAND, detail))
 		for field in STAMPED_BY_STATUS:
 			changed.pop(field, None)

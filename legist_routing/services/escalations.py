@@ -133,9 +133,9 @@ def process_task(name: str, now=None) -> int:
 	now = now or now_datetime()
 	cal = calendars.get_calendar()
 	done = journal.done_steps(name)
-	steps = E.due_steps(
-		policy, escalation_policy.clock_for(task, cal), cal, calendars.to_calendar(now, cal), done
-	)
+	wall = calendars.to_calendar(now, cal)
+	assert wall is not None
+	steps = E.due_steps(policy, escalation_policy.clock_for(task, cal), cal, wall, done)
 	stages = {s.key: s for s in policy.stages}
 	for step in steps:
 		apply.run_step(task, stages[step.stage], step, now, cal)

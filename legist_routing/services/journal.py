@@ -6,6 +6,9 @@ are the record of what routing did, written once and never edited.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import json
 import traceback
 
@@ -109,7 +112,7 @@ def write_plain(event: str, key: str, case, reference_doctype, reference_name, s
 	return log.name
 
 
-def write_error(event: Event, summary: str, trace: dict, duration_ms: float) -> dict:
+def write_error(event: Event, summary: str, trace: Mapping[str, Any], duration_ms: float) -> dict:
 	"""Never let routing block the user's save: log the failure where a manager will see it."""
 	tb = traceback.format_exc()
 	try:

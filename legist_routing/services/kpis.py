@@ -34,7 +34,7 @@ def labels() -> dict[str, str]:
 def compute(from_date=None, to_date=None, team_user: str | None = None) -> list[K.Kpi]:
 	to_date = getdate(to_date or now_datetime())
 	from_date = getdate(from_date or add_days(to_date, -30))
-	filters = {"creation": ["between", [from_date, add_days(to_date, 1)]]}
+	filters: dict[str, object] = {"creation": ["between", [from_date, add_days(to_date, 1)]]}
 	if team_user:
 		filters["assigned_to"] = team_user
 	tasks = [

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import frappe
 from frappe import _
 
@@ -76,7 +79,7 @@ def task_title(code: tuple) -> str:
 	return _("Case intake: {0}").format(value)
 
 
-def notification_subject(topic: dict) -> str:
+def notification_subject(topic: Mapping[str, Any]) -> str:
 	case = topic.get("case_title") or topic.get("case") or ""
 	trigger = topic.get("trigger")
 	if trigger in ("document.received", "portal.upload"):
@@ -90,9 +93,9 @@ def notification_subject(topic: dict) -> str:
 	return _("New case: {0}").format(case)
 
 
-def review_title(topic: dict) -> str:
+def review_title(topic: Mapping[str, Any]) -> str:
 	return _("Review: {0}").format(notification_subject(topic))
 
 
-def unresolved_text(code: str, params: dict) -> str:
+def unresolved_text(code: str, params: Mapping[str, Any]) -> str:
 	return problem_text(Problem("", code, dict(params)))

@@ -12,8 +12,8 @@ LOG_FUNCTION = "frappe.desk.doctype.notification_log.notification_log.make_notif
 
 def in_app(
 	users: list[str],
-	document_type: str,
-	document_name: str,
+	document_type: str | None,
+	document_name: str | None,
 	subject: str,
 	body: str | None = None,
 	from_user: str = "Administrator",
@@ -44,7 +44,9 @@ def in_app(
 		frappe.get_attr(LOG_FUNCTION)(doc, list(users))
 
 
-def email(users: list[str], subject: str, message: str, reference_doctype: str, reference_name: str) -> bool:
+def email(
+	users: list[str], subject: str, message: str, reference_doctype: str | None, reference_name: str | None
+) -> bool:
 	"""Queue an e-mail. Returns False (and says so in the log) when the site has no outgoing account."""
 	if not users:
 		return False
@@ -67,8 +69,8 @@ def email(users: list[str], subject: str, message: str, reference_doctype: str, 
 def send(
 	users: list[str],
 	channels,
-	document_type: str,
-	document_name: str,
+	document_type: str | None,
+	document_name: str | None,
 	subject: str,
 	body: str | None = None,
 	from_user: str = "Administrator",

@@ -157,7 +157,7 @@ def accepted_kinds() -> str:
 	return ", ".join(dict.fromkeys(kind for kind, _sig in ACCEPTED.values()))
 
 
-def check_file(filename: str | None, content: bytes | None) -> str:
+def check_file(filename: str | None, content: bytes) -> str:
 	"""The file's extension when it may be accepted; otherwise a ValidationError naming the rule."""
 	name = PurePath(filename or "").name
 	if not name or not content:

@@ -174,6 +174,7 @@ def validate_document(doc) -> Rule:
 	rule, problems = parse_rule(data, set(load_templates()))
 	if problems:
 		throw(problems, _("Routing Rule {0} cannot be saved").format(doc.rule_name or ""))
+	assert rule is not None  # parse_rule returns a rule whenever it finds no problem
 	# Store the JSON pretty-printed so the form stays readable.
 	for field in JSON_FIELDS:
 		doc.set(field, _dumps(parsed[field]))
