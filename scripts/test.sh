@@ -12,7 +12,6 @@ bash scripts/ensure-services.sh || exit 1
 # ------------------------------------------------------------------------------ 1. unit (no frappe)
 log "unit suite: the engine, in a virtualenv where frappe is not installed"
 # The engine's only third-party dependency is the holidays library (US federal holidays).
-# import-linter checks the layers of services/ (pyproject.toml, [tool.importlinter]).
 # import-linter checks the layers of services/ (pyproject.toml, [tool.importlinter]); mypy the types.
 if [ ! -x "$LEGIST_UNIT_VENV/bin/pytest" ] || [ ! -x "$LEGIST_UNIT_VENV/bin/lint-imports" ] \
 	|| [ ! -x "$LEGIST_UNIT_VENV/bin/mypy" ] || ! "$LEGIST_UNIT_VENV/bin/python" -c "import holidays" 2>/dev/null; then
