@@ -59,6 +59,7 @@ override_whitelisted_methods = {
 	"frappe.desk.search.get_link_title": "legist_routing.services.permissions.get_link_title",
 	"frappe.client.validate_link": "legist_routing.services.permissions.validate_link",
 	"frappe.utils.global_search.search": "legist_routing.services.permissions.global_search",
+	"frappe.desk.form.document_follow.follow_document": "legist_routing.services.permissions.follow_document",
 }
 
 doc_events = {

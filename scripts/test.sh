@@ -35,6 +35,8 @@ fi
 bash scripts/bootstrap-bench.sh >/dev/null || die "could not link this checkout into the bench at $LEGIST_BENCH"
 "$LEGIST_BENCH/env/bin/python" -c "import pytest" 2>/dev/null || "$LEGIST_BENCH/env/bin/pip" install -q "pytest>=7"
 
+bash scripts/system-deps.sh || die "could not install what the integration suite needs (see above)"
+
 TEST_SITE="${LEGIST_TEST_SITE:-legist-test.localhost}"
 log "integration suite: creating a fresh site $TEST_SITE and installing the app on it"
 bash scripts/new-site.sh "$TEST_SITE" || die "could not create the test site $TEST_SITE"

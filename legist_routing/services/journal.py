@@ -6,11 +6,10 @@ are the record of what routing did, written once and never edited.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 import json
 import traceback
+from collections.abc import Mapping
+from typing import Any
 
 import frappe
 from frappe.utils import now_datetime

@@ -167,8 +167,50 @@ def has_permission(doc, ptype: str | None = None, user: str | None = None, debug
 			return None  # creating is the role's business; the creator is put on the case (stamp_creator)
 		return None if doc.name in visible_cases(user) else False
 	if doctype in CASE_FIELD:
-		return None if doc.get(CASE_FIELD[doctype]) in visible_cases(user) else False
+		stored = None if doc.is_new() else frappe.db.get_value(doctype, doc.name, CASE_FIELD[doctype])
+		if stored is None and (not doc.is_new() or ptype != "create"):
+			# A document the database does not hold (a hand-made one sent to the print view, say) shows
+			# nothing: there is nothing of it to read.
+			return False
+		case = stored if stored is not None else doc.get(CASE_FIELD[doctype])
+		return None if case in visible_cases(user) else False
 	return None
+
+
+# Who is on a case: changed after it is opened by managers only (a paralegal cannot put someone on a case).
+CASE_SLOTS = (
+	"lead_attorney",
+	"primary_paralegal",
+	"secondary_owner",
+	"intake_specialist",
+	"team",
+	"client_user",
+)
+
+
+def guard_case_slots(case):
+	if case.is_new() or sees_everything():
+		return
+	before = case.get_doc_before_save()
+	changed = [f for f in CASE_SLOTS if before is not None and before.get(f) != case.get(f)]
+	if changed:
+		frappe.throw(
+			_("{0}: only a Legist Manager can change who is on a case; ask one to change it.").format(
+				", ".join(_(case.meta.get_label(f)) for f in changed)
+			),
+			frappe.PermissionError,
+		)
+
+
+def guard_task_assignee(task):
+	"""A task's assignee is set by routing or a manager (through its ToDo), never typed into the form."""
+	if task.flags.in_routing or frappe.flags.legist_assigning or sees_everything():
+		return
+	if (task.is_new() and task.assigned_to) or (not task.is_new() and task.has_value_changed("assigned_to")):
+		frappe.throw(
+			_("Assigned To: only a Legist Manager can assign a case task; ask one to assign it."),
+			frappe.PermissionError,
+		)
 
 
 def stamp_creator(case):
@@ -259,26 +301,74 @@ def get_group_by_count(doctype: str, current_filters: str, field: str):
 	return listview.get_group_by_count(doctype, current_filters, field)
 
 
-def _no_bypass(doctype: str, kwargs: dict):
+def _no_bypass(doctype: str, query: str | None, ignore_user_permissions) -> tuple[str | None, bool]:
+	"""For case documents: no ``ignore_user_permissions`` (it drops the record-level conditions too) and no
+	caller-chosen query method (it could read without them)."""
 	if doctype in GUARDED:
-		kwargs["ignore_user_permissions"] = 0  # it would drop the record-level conditions too
-		kwargs.pop("query", None)  # a caller-chosen query method could read without them
+		return None, False
+	return query, bool(frappe.utils.cint(ignore_user_permissions))
 
 
 @frappe.whitelist()
-def search_link(doctype: str, txt: str, **kwargs):
+def search_link(
+	doctype: str,
+	txt: str,
+	query: str | None = None,
+	filters=None,
+	page_length: int = 10,
+	searchfield: str | None = None,
+	reference_doctype: str | None = None,
+	ignore_user_permissions: bool = False,
+):
 	from frappe.desk import search
 
-	_no_bypass(doctype, kwargs)
-	return search.search_link(doctype, txt, **kwargs)
+	query, ignore = _no_bypass(doctype, query, ignore_user_permissions)
+	return search.search_link(
+		doctype, txt, query, filters, page_length, searchfield, reference_doctype, ignore
+	)
 
 
 @frappe.whitelist()
-def search_widget(doctype: str, txt: str, **kwargs):
+def search_widget(
+	doctype: str,
+	txt: str,
+	query: str | None = None,
+	searchfield: str | None = None,
+	start: int = 0,
+	page_length: int = 10,
+	filters=None,
+	filter_fields=None,
+	as_dict: bool = False,
+	reference_doctype: str | None = None,
+	ignore_user_permissions: bool = False,
+):
 	from frappe.desk import search
 
-	_no_bypass(doctype, kwargs)
-	return search.search_widget(doctype, txt, **kwargs)
+	query, ignore = _no_bypass(doctype, query, ignore_user_permissions)
+	return search.search_widget(
+		doctype,
+		txt,
+		query,
+		searchfield,
+		start,
+		page_length,
+		filters,
+		filter_fields,
+		as_dict,
+		reference_doctype,
+		ignore,
+	)
+
+
+@frappe.whitelist()
+def follow_document(doctype: str, doc_name: str, user: str):
+	"""Following a document mails its changes: only who may read it may follow it."""
+	from frappe.desk.form import document_follow
+
+	frappe.has_permission(doctype, "read", doc=doc_name, user=user, throw=True)
+	if user != frappe.session.user:
+		frappe.has_permission(doctype, "read", doc=doc_name, throw=True)
+	return document_follow.follow_document(doctype, doc_name, user)
 
 
 @frappe.whitelist()
@@ -301,13 +391,9 @@ def validate_link(doctype: str, docname: str, fields=None):
 
 @frappe.whitelist()
 def global_search(text: str, start: int = 0, limit: int = 20, doctype: str = ""):
-	"""Frappe's global search reads its index without record permissions: drop what the user cannot read."""
+	"""Frappe's global search reads its index without record permissions: every row is checked against the
+	reader's permission on that record (a ToDo's description names the task it is for, too)."""
 	from frappe.utils import global_search as gs
 
 	results = gs.search(text, start, limit, doctype)
-	return [
-		r
-		for r in results
-		if (r.get("doctype") not in GUARDED and r.get("doctype") not in ATTACHMENT_COLUMNS)
-		or frappe.has_permission(r["doctype"], "read", doc=r["name"])
-	]
+	return [r for r in results if frappe.has_permission(r["doctype"], "read", doc=r["name"])]

@@ -6,12 +6,13 @@ import frappe
 from frappe import _
 from frappe.utils import now_datetime
 
-from legist_routing.services import apply, escalation_policy, settings
+from legist_routing.services import apply, escalation_policy, permissions, settings
 from legist_routing.services.settings import CLOSED
 
 
 def validate(task):
 	"""Stamp the times a status change implies; refuse an acknowledgement by anyone but the assignee."""
+	permissions.guard_task_assignee(task)
 	before = task.get_doc_before_save()
 	old = before.status if before else None
 	if before is not None:

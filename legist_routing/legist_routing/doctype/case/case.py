@@ -53,5 +53,6 @@ class Case(Document):
 		permissions.stamp_creator(self)
 
 	def validate(self):
+		permissions.guard_case_slots(self)
 		notices.validate_case(self)
 		portal.stamp_status_change(self)
