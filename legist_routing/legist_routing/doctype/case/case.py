@@ -47,6 +47,8 @@ class Case(Document):
 			"Withdrawn",
 			"Closed",
 		]
+		status_changed_at: DF.Datetime | None
+		team: DF.Link | None
 
 	# end: auto-generated types
 	def before_insert(self):

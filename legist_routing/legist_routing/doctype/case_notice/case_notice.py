@@ -17,7 +17,11 @@ class CaseNotice(Document):
 
 		appointment_at: DF.Datetime | None
 		case: DF.Link
+		deadline_basis: DF.SmallText | None
+		deadline_computed: DF.Check
 		form_type: DF.Data | None
+		legal_deadline: DF.Date | None
+		mailed: DF.Check
 		naming_series: DF.Literal["NOTICE-.YYYY.-.#####"]
 		notes: DF.SmallText | None
 		notice_date: DF.Date

@@ -27,16 +27,21 @@ class CaseTask(Document):
 		case: DF.Link
 		case_notice: DF.Link | None
 		checklist: DF.Table[CaseTaskChecklistItem]
+		client_request: DF.Link | None
 		completed_at: DF.Datetime | None
 		description: DF.TextEditor | None
 		due: DF.Datetime | None
 		escalation: DF.JSON | None
 		escalation_level: DF.Int
+		escalation_policy: DF.Link | None
 		estimated_hours: DF.Float
 		hard_deadline: DF.Datetime | None
 		kind: DF.Literal["Work", "Review", "Notification"]
 		naming_series: DF.Literal["TASK-.YYYY.-.#####"]
+		next_escalation_at: DF.Datetime | None
+		prepared_by: DF.Link | None
 		priority: DF.Literal["Urgent", "High", "Standard", "Low"]
+		reassignment_count: DF.Int
 		routing_key: DF.Data | None
 		routing_log: DF.Link | None
 		routing_rule: DF.Link | None
@@ -44,6 +49,7 @@ class CaseTask(Document):
 		status: DF.Literal["Open", "Acknowledged", "In Progress", "Draft Ready", "Completed", "Cancelled"]
 		template: DF.Link | None
 		title: DF.Data
+		unroutable: DF.Check
 
 	# end: auto-generated types
 	def validate(self):

@@ -7,6 +7,26 @@ from legist_routing.services import portal
 
 
 class ClientMessage(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		case: DF.Link
+		case_status: DF.Data | None
+		emailed: DF.Check
+		language: DF.Link | None
+		latency_hours: DF.Float
+		message: DF.Text
+		naming_series: DF.Literal["CMSG-.YYYY.-.#####"]
+		sent_at: DF.Datetime | None
+		status_changed_at: DF.Datetime | None
+		subject: DF.Data
+
+	# end: auto-generated types
 	def before_insert(self):
 		portal.stamp_message(self)
 

@@ -7,5 +7,22 @@ from legist_routing.services import escalation_policy
 
 
 class EscalationPolicy(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from legist_routing.legist_routing.doctype.escalation_policy_stage.escalation_policy_stage import (
+			EscalationPolicyStage,
+		)
+
+		description: DF.SmallText | None
+		policy_name: DF.Data
+		stages: DF.Table[EscalationPolicyStage]
+
+	# end: auto-generated types
 	def validate(self):
 		escalation_policy.validate_policy(self)

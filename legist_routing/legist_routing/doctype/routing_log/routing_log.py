@@ -15,6 +15,8 @@ class RoutingLog(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		from legist_routing.legist_routing.doctype.routing_log_rule.routing_log_rule import RoutingLogRule
+
 		case: DF.Link | None
 		deliveries: DF.Int
 		duration_ms: DF.Float
@@ -25,6 +27,7 @@ class RoutingLog(Document):
 		reference_doctype: DF.Link | None
 		reference_name: DF.DynamicLink | None
 		results: DF.JSON | None
+		rules: DF.Table[RoutingLogRule]
 		rules_considered: DF.Int
 		rules_matched: DF.Int
 		status: DF.Literal["Applied", "No Match", "Duplicate", "Partly Applied", "Error"]

@@ -5,4 +5,17 @@ from frappe.model.document import Document
 
 
 class RoutingLogRule(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
+		rule: DF.Link | None
+	# end: auto-generated types
 	pass

@@ -15,9 +15,14 @@ class RoutingSettings(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		deadline_thresholds: DF.Data | None
+		default_calendar: DF.Link | None
 		default_due_hour: DF.Int
+		default_escalation_policy: DF.Link | None
+		keep_scheduler_awake: DF.Check
 		log_no_match: DF.Check
 		operations_manager: DF.Link | None
+		portal_max_upload_mb: DF.Int
 		routing_enabled: DF.Check
 
 	# end: auto-generated types

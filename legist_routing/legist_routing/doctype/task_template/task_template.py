@@ -28,6 +28,7 @@ class TaskTemplate(Document):
 		due_anchor: DF.Literal["Assignment", "Response Deadline"]
 		due_offset_days: DF.Int
 		estimated_hours: DF.Float
+		task_kind: DF.Literal["Work", "Review"]
 		template_id: DF.Data | None
 		template_name: DF.Data
 
