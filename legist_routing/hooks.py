@@ -114,4 +114,6 @@ scheduler_events = {
 		# deadline.approaching: once per notice, deadline and threshold.
 		"7 * * * *": ["legist_routing.services.deadlines.sweep"],
 	},
+	# Column statistics for the record-level lists' query plans (services/permissions.py).
+	"daily": ["legist_routing.services.permissions.refresh_statistics"],
 }

@@ -158,7 +158,7 @@ def assign(task, user: str, notify_user: bool = True):
 	frappe.db.set_value(
 		"Case Task", task.name, {"assigned_to": user, "assigned_at": task.assigned_at}, update_modified=False
 	)
-	permissions.forget()
+	permissions.forget([user])
 	rearm(task, done=set() if task.flags.in_routing else None)
 
 
@@ -184,6 +184,7 @@ def deliver(intent: Notify, event: Event) -> dict:
 				kind="Notification",
 			)
 			frappe.db.set_value("Case Task", review.name, "assigned_to", user, update_modified=False)
+			permissions.forget([user])
 		if review is not None:
 			document_type, document_name = "Case Task", review.name
 	emailed = notify.send(
@@ -254,6 +255,7 @@ def mirror_assignee(task_name: str):
 		limit=1,
 	)
 	user = current[0].allocated_to if current else None
+	permissions.forget([user, frappe.db.get_value("Case Task", task_name, "assigned_to")])
 	values = {"assigned_to": user}
 	if user:
 		values["assigned_at"] = current[0].creation
@@ -268,6 +270,7 @@ def reassign(task, user: str, reason: str, note: str = "", now=None, by: str | N
 
 	now = now or now_datetime()
 	previous = task.assigned_to
+	permissions.forget([previous])
 	# The new owner gets the same acknowledgement window the first one had, counted from now.
 	window = None
 	if task.ack_due and task.assigned_at:

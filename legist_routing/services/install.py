@@ -10,7 +10,7 @@ from pathlib import Path
 
 import frappe
 
-from legist_routing.services import settings
+from legist_routing.services import permissions, settings
 
 GUIDE_POLICY_NAME = "Guide X/Y/Z"
 # The roles are shipped as a filtered fixture (hooks.py: fixtures); the DocTypes' permissions name them,
@@ -265,3 +265,4 @@ def after_migrate():
 	ensure_calendar()
 	ensure_policy()
 	ensure_portal_rule()
+	permissions.refresh_statistics()

@@ -54,28 +54,102 @@ def sees_everything(user: str | None = None) -> bool:
 	return user == "Administrator" or settings.is_manager(user)
 
 
+# Who is on which case, kept in Redis per user for a few minutes and dropped (now and again after the
+# commit) by every write that changes it: a case's slots or team, a task's assignee, a team's members.
+VISIBLE_KEY = "legist_routing:visible_cases:"
+VISIBLE_TTL = 300  # seconds: the longest a missed invalidation could last
+
+
 @request_cache
+def _visible(user: str) -> tuple[frozenset[str], str]:
+	"""The user's cases and the same as an SQL list; from Redis, else one statement of index seeks."""
+	cached = frappe.cache.get_value(VISIBLE_KEY + user)
+	if cached is None:
+		rows = frappe.db.sql(
+			"""select name from `tabCase` where lead_attorney = %(u)s
+			union select name from `tabCase` where primary_paralegal = %(u)s
+			union select name from `tabCase` where secondary_owner = %(u)s
+			union select name from `tabCase` where intake_specialist = %(u)s
+			union select `case` from `tabCase Task` where assigned_to = %(u)s and `case` is not null
+			union select c.name from `tabRouting Team Member` m
+				join `tabCase` c on c.team = m.parent
+				where m.user = %(u)s and m.active = 1 and m.parenttype = 'Routing Team'""",
+			{"u": user},
+		)
+		names = sorted(r[0] for r in rows)
+		cached = (names, ", ".join(frappe.db.escape(n) for n in names))
+		frappe.cache.set_value(VISIBLE_KEY + user, cached, expires_in_sec=VISIBLE_TTL)
+	return frozenset(cached[0]), cached[1]
+
+
 def visible_cases(user: str) -> frozenset[str]:
-	"""The cases ``user`` is on. One statement; each branch is an index seek."""
-	rows = frappe.db.sql(
-		"""select name from `tabCase` where lead_attorney = %(u)s
-		union select name from `tabCase` where primary_paralegal = %(u)s
-		union select name from `tabCase` where secondary_owner = %(u)s
-		union select name from `tabCase` where intake_specialist = %(u)s
-		union select `case` from `tabCase Task` where assigned_to = %(u)s and `case` is not null
-		union select c.name from `tabRouting Team Member` m
-			join `tabCase` c on c.team = m.parent
-			where m.user = %(u)s and m.active = 1 and m.parenttype = 'Routing Team'""",
-		{"u": user},
-	)
-	return frozenset(r[0] for r in rows)
+	"""The cases ``user`` is on."""
+	return _visible(user)[0]
 
 
-def forget(user: str | None = None):
-	"""Drop the request's copy after a write changed who is on a case (a new assignment, a new slot)."""
+def forget(users=None):
+	"""A write changed who is on a case: drop the affected users' sets (``None``: everyone's), now and
+	again when the transaction ends (a request reading meanwhile could store a set that is about to be
+	committed or undone)."""
+	people = None if users is None else {u for u in users if u}
+	if people is not None and not people:
+		return
+
+	def drop():
+		if people is None:
+			frappe.cache.delete_keys(VISIBLE_KEY)
+		else:
+			frappe.cache.delete_value([VISIBLE_KEY + u for u in people])
+
+	drop()
+	frappe.db.after_commit.add(drop)
+	frappe.db.after_rollback.add(drop)  # a set read meanwhile may hold what is being undone
 	cache = getattr(frappe.local, "request_cache", None)
 	if cache is not None:
-		cache.pop(visible_cases.__wrapped__, None)
+		cache.pop(_visible.__wrapped__, None)
+
+
+def case_people_changed(case, method=None):
+	"""Case on_update / on_trash: the people in its slots before and after, and its teams' members."""
+	slots = ("lead_attorney", "primary_paralegal", "secondary_owner", "intake_specialist", "team")
+	before = case.get_doc_before_save()
+	if method != "on_trash" and before is not None and all(before.get(f) == case.get(f) for f in slots):
+		return
+	people = {case.get(f) for f in slots[:-1]} | ({before.get(f) for f in slots[:-1]} if before else set())
+	teams = [t for t in {case.get("team"), before.get("team") if before else None} if t]
+	if teams:
+		people |= set(
+			frappe.get_all(
+				"Routing Team Member",
+				filters={"parent": ["in", teams], "parenttype": "Routing Team"},
+				pluck="user",
+			)
+		)
+	forget(people)
+
+
+def team_changed(team, method=None):
+	"""Routing Team on_update / on_trash: its members see its cases (or no longer do)."""
+	before = team.get_doc_before_save()
+	people = {m.user for m in team.get("members", [])}
+	if before is not None:
+		people |= {m.user for m in before.get("members", [])}
+	forget(people)
+
+
+def refresh_statistics():
+	"""Daily (and after a migrate): MariaDB's engine-independent statistics for the columns the record-level
+	lists filter on. With them the optimizer knows how many tasks a case has and walks the list's sort index
+	for a paralegal's page instead of reading and sorting every task of their cases."""
+	if frappe.db.db_type != "mariadb":
+		return
+	for table, columns in (
+		("Case Task", ("case",)),
+		("Case Notice", ("case",)),
+		("Client Request", ("case",)),
+	):
+		cols = ", ".join(f"`{c}`" for c in columns)
+		frappe.db.sql(f"analyze table `tab{table}` persistent for columns ({cols}) indexes ({cols})")
 
 
 def can_see_case(case: str | None, user: str | None = None) -> bool:
@@ -100,18 +174,20 @@ def case_of(doctype: str, name: str | None) -> str | None:
 
 
 # ------------------------------------------------------------------------------ list conditions
-def _in_list(column: str, names) -> str:
-	if not names:
+def _in_list(column: str, listed: str) -> str:
+	"""``listed``: the names, already escaped and joined (``_visible``)."""
+	if not listed:
 		return "1 = 0"
-	return f"{column} in ({', '.join(frappe.db.escape(n) for n in sorted(names))})"
+	return f"{column} in ({listed})"
 
 
-def _attached(dt_column: str, name_column: str, cases) -> str:
-	"""Rows attached to case documents must be attached to visible ones; other rows are not ours to judge."""
+def _attached(dt_column: str, name_column: str, names: str) -> str:
+	"""Rows attached to case documents must be attached to visible ones; other rows are not ours to judge.
+
+	``names``: the visible cases, escaped and joined."""
 	ours = ", ".join(frappe.db.escape(d) for d in ATTACHABLE)
-	if not cases:
+	if not names:
 		return f"(ifnull({dt_column}, '') not in ({ours}))"
-	names = ", ".join(frappe.db.escape(n) for n in sorted(cases))
 	return (
 		f"(ifnull({dt_column}, '') not in ({ours})"
 		f" or ({dt_column} = 'Case' and {name_column} in ({names}))"
@@ -130,18 +206,18 @@ def query_conditions(user: str | None = None, doctype: str | None = None) -> str
 	user = user or frappe.session.user
 	if sees_everything(user):
 		return ""
-	cases = visible_cases(user)
+	_cases, listed = _visible(user)
 	if doctype == "Case":
-		return _in_list("`tabCase`.`name`", cases)
+		return _in_list("`tabCase`.`name`", listed)
 	if doctype in CASE_FIELD:
-		return _in_list(f"`tab{doctype}`.`{CASE_FIELD[doctype]}`", cases)
+		return _in_list(f"`tab{doctype}`.`{CASE_FIELD[doctype]}`", listed)
 	if doctype in CHILD_OF:
 		parent = CHILD_OF[doctype]
-		inner = _in_list("`case`", cases)
+		inner = _in_list("`case`", listed)
 		return f"`tab{doctype}`.`parent` in (select name from `tab{parent}` where {inner})"
 	if doctype in ATTACHMENT_COLUMNS:
 		dt_col, name_col = ATTACHMENT_COLUMNS[doctype]
-		return _attached(f"`tab{doctype}`.`{dt_col}`", f"`tab{doctype}`.`{name_col}`", cases)
+		return _attached(f"`tab{doctype}`.`{dt_col}`", f"`tab{doctype}`.`{name_col}`", listed)
 	return ""
 
 

@@ -14,6 +14,8 @@ def validate(task):
 	"""Stamp the times a status change implies; refuse an acknowledgement by anyone but the assignee."""
 	permissions.guard_task_assignee(task)
 	before = task.get_doc_before_save()
+	if before is not None and before.assigned_to != task.assigned_to:
+		permissions.forget([before.assigned_to, task.assigned_to])
 	old = before.status if before else None
 	if before is not None:
 		# A change of status, due time, deadline or policy re-arms the stages that depend on it.

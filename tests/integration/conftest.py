@@ -57,6 +57,8 @@ def transaction():
 	frappe.db.rollback()
 	if hasattr(frappe.local, "request_cache"):  # Routing Settings and calendars, read once per request
 		frappe.local.request_cache.clear()
+	# who is on which case, kept in Redis: the rolled-back rows must not be remembered
+	frappe.cache.delete_keys("legist_routing:visible_cases:")
 	frappe.set_user("Administrator")
 
 

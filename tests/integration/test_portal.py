@@ -271,3 +271,66 @@ def test_an_upload_whose_routing_failed_is_routed_when_sent_again(portal_case, p
 	assert [t.assigned_to for t in review_tasks(case)] == [people["paralegal"]]
 	assert frappe.db.count("File", {"attached_to_name": passport}) == 1  # routed again, not stored again
 	assert upload_as("rosa@client.test", passport, "passport.pdf", PDF)["status"] == "already_received"
+
+
+def test_access_follows_changes_at_once_despite_the_shared_cache(people):
+	"""The sets of who is on which case live in Redis across requests: every write that changes them drops
+	them, so access is lost (and gained) at the next read, not minutes later."""
+	case = make_case(people)
+	attorney = people["attorney"]  # the lead attorney
+	assert case.name in permissions.visible_cases(attorney)  # read, and now cached
+	frappe.local.request_cache.clear()  # a later request
+
+	# a manager takes the attorney off the case through the form
+	case.reload()
+	case.lead_attorney = None
+	case.save()
+	frappe.local.request_cache.clear()
+	assert case.name not in permissions.visible_cases(attorney)
+
+	# put on a team; the team is put on the case
+	team = frappe.get_doc(
+		{"doctype": "Routing Team", "team_name": "Cache Team", "members": [{"user": attorney}]}
+	).insert()
+	case.reload()
+	case.team = team.name
+	case.save()
+	frappe.local.request_cache.clear()
+	assert case.name in permissions.visible_cases(attorney)
+	# off the team: off the case
+	team.reload()
+	team.members = []
+	team.save()
+	frappe.local.request_cache.clear()
+	assert case.name not in permissions.visible_cases(attorney)
+
+	# an assignment puts the assignee on the case; a reassignment takes them off
+	from legist_routing.services import apply
+
+	task = frappe.get_doc(
+		{"doctype": "Case Task", "case": case.name, "title": "Collect evidence", "priority": "Standard"}
+	).insert()
+	apply.assign(task, attorney)
+	frappe.local.request_cache.clear()
+	assert case.name in permissions.visible_cases(attorney)
+	apply.reassign(frappe.get_doc("Case Task", task.name), people["manager"], "Overload")
+	frappe.local.request_cache.clear()
+	assert case.name not in permissions.visible_cases(attorney)
+
+
+def test_a_rolled_back_change_is_not_remembered(people):
+	case = make_case(people)
+	frappe.db.commit()
+	attorney = people["attorney"]
+	try:
+		frappe.db.savepoint("before_change")
+		case.lead_attorney = None
+		case.save()
+		frappe.local.request_cache.clear()
+		assert case.name not in permissions.visible_cases(attorney)  # read inside the change: cached
+		frappe.db.rollback()
+		frappe.local.request_cache.clear()
+		assert case.name in permissions.visible_cases(attorney)
+	finally:
+		frappe.delete_doc("Case", case.name, force=True)
+		frappe.db.commit()

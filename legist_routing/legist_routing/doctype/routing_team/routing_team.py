@@ -3,7 +3,7 @@
 
 from frappe.model.document import Document
 
-from legist_routing.services import assignment
+from legist_routing.services import assignment, permissions
 
 
 class RoutingTeam(Document):
@@ -28,3 +28,9 @@ class RoutingTeam(Document):
 	# end: auto-generated types
 	def validate(self):
 		assignment.validate_team(self)
+
+	def on_update(self):
+		permissions.team_changed(self)
+
+	def on_trash(self):
+		permissions.team_changed(self, "on_trash")
