@@ -8,15 +8,26 @@ from frappe import _
 from legist_routing.services import portal, rules, settings, tasks
 
 
+def _staff():
+	"""The firm's desk API: refused to website users (the portal's clients use portal_upload only)."""
+	if (
+		frappe.session.user == "Guest"
+		or frappe.get_cached_value("User", frappe.session.user, "user_type") != "System User"
+	):
+		frappe.throw(_("Only the firm's staff can do this."), frappe.PermissionError)
+
+
 @frappe.whitelist()
 def constants() -> dict:
 	"""Closed statuses, manager roles and reassignment reasons, so the desk's scripts never spell them again."""
+	_staff()
 	return settings.constants()
 
 
 @frappe.whitelist(methods=["POST"])
 def import_rules(rules_json: str, overwrite: int = 1) -> list[str]:
 	"""Import one routing rule or a list, in the practice guide's JSON shape. All or nothing."""
+	_staff()
 	frappe.only_for(settings.MANAGER_ROLES)
 	return rules.import_rules(rules_json, overwrite=bool(int(overwrite)))
 
@@ -24,6 +35,7 @@ def import_rules(rules_json: str, overwrite: int = 1) -> list[str]:
 @frappe.whitelist()
 def export_rules(names: str | list | None = None) -> list[dict]:
 	"""Routing rules in the guide's JSON shape (all, or the named ones)."""
+	_staff()
 	frappe.has_permission("Routing Rule", "read", throw=True)
 	if isinstance(names, str):
 		names = frappe.parse_json(names)
@@ -33,12 +45,14 @@ def export_rules(names: str | list | None = None) -> list[dict]:
 @frappe.whitelist(methods=["POST"])
 def acknowledge_task(name: str) -> dict:
 	"""The assignee acknowledges a Case Task."""
+	_staff()
 	return tasks.acknowledge(name)
 
 
 @frappe.whitelist(methods=["POST"])
 def acknowledge_tasks(names: str | list) -> list[dict]:
 	"""Acknowledge several tasks at once (the list view's action)."""
+	_staff()
 	if isinstance(names, str):
 		names = frappe.parse_json(names)
 	return [tasks.acknowledge(name) for name in names]
@@ -47,6 +61,7 @@ def acknowledge_tasks(names: str | list) -> list[dict]:
 @frappe.whitelist(methods=["POST"])
 def reassign_task(name: str, user: str, reason: str, note: str | None = None) -> dict:
 	"""A manager moves a task to another person, with a reason (audited, counted in the reassignment rate)."""
+	_staff()
 	task = tasks.manual_reassign(name, user, reason, note or "")
 	return {"name": task.name, "assigned_to": task.assigned_to}
 
@@ -64,6 +79,7 @@ def portal_upload(request: str) -> dict:
 @frappe.whitelist(methods=["POST"])
 def request_documents(case: str, items: str | list, task: str | None = None) -> list[str]:
 	"""Staff ask the client for documents: ``items`` is a list of names or of {item, instructions, due_date}."""
+	_staff()
 	if isinstance(items, str):
 		items = frappe.parse_json(items)
 	return portal.request_documents(case, items, task)
@@ -72,10 +88,12 @@ def request_documents(case: str, items: str | list, task: str | None = None) -> 
 @frappe.whitelist(methods=["POST"])
 def review_upload(request: str, decision: str, note: str | None = None) -> dict:
 	"""Staff accept a client's upload, or return it with what is missing."""
+	_staff()
 	return portal.review_upload(request, decision, note or "")
 
 
 @frappe.whitelist(methods=["POST"])
 def message_client(case: str, subject: str, message: str) -> str:
 	"""Staff tell the client about their case: shown in the portal and e-mailed in the client's language."""
+	_staff()
 	return portal.message_client(case, subject, message)

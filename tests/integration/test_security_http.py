@@ -1344,3 +1344,50 @@ def other_paralegal_cannot_post_request(w):
 @pytest.mark.parametrize("name", list(WRITES))
 def test_write(world, name):
 	WRITES[name](world)
+
+
+# ------------------------------------------------------------------ the app's API: methods, guests, roles
+# Every whitelisted method of legist_routing.api: which HTTP method it takes, and who may call it. A
+# refused call is a refusal (401/403/404/417 with nothing done), never a 200.
+API = {
+	# method: (HTTP method it accepts, its arguments, the actors allowed)
+	"constants": ("GET", {}, {"P1", "P2", "D", "M"}),
+	"export_rules": ("GET", {}, {"P1", "P2", "D", "M"}),
+	"import_rules": ("POST", {"rules_json": "[]"}, {"M"}),
+	"acknowledge_task": ("POST", {"name": "TASK-NONE-00000"}, set()),
+	"acknowledge_tasks": ("POST", {"names": "[]"}, {"P1", "P2", "D", "M"}),
+	"reassign_task": ("POST", {"name": "TASK-NONE-00000", "user": "x@y.z", "reason": "Other"}, set()),
+	"portal_upload": ("POST", {"request": "CREQ-NONE-00000"}, set()),
+	"request_documents": ("POST", {"case": "CASE-NONE-00000", "items": "[]"}, set()),
+	"review_upload": ("POST", {"request": "CREQ-NONE-00000", "decision": "Accept"}, set()),
+	"message_client": ("POST", {"case": "CASE-NONE-00000", "subject": "s", "message": "m"}, set()),
+}
+REFUSED = (401, 403, 404, 417)
+
+
+@pytest.mark.parametrize("method", sorted(API))
+def test_api_guest_is_refused(world, method):
+	http, args, _allowed = API[method]
+	r = world["anon"].call(f"legist_routing.api.{method}", http=http, **args)
+	assert_code(r, (401, 403), f"Guest calling {method}")
+
+
+@pytest.mark.parametrize("method", sorted(m for m, (http, _a, _w) in API.items() if http == "POST"))
+def test_api_post_only_methods_refuse_get(world, method):
+	_http, args, _allowed = API[method]
+	r = world["M"].call(f"legist_routing.api.{method}", http="GET", **args)
+	assert_code(r, (403, 405), f"GET on POST-only {method}")
+
+
+@pytest.mark.parametrize(
+	("method", "actor"), [(m, a) for m in sorted(API) for a in ("clientA", "P1", "D", "M")]
+)
+def test_api_roles(world, method, actor):
+	"""On made-up names, the allowed get a 200 or a clean "not found"; the others are refused."""
+	http, args, allowed = API[method]
+	r = world[actor].call(f"legist_routing.api.{method}", http=http, **args)
+	if actor in allowed:
+		assert_code(r, 200, f"{actor} calling {method}")
+	else:
+		assert_code(r, REFUSED, f"{actor} calling {method}")
+		assert r.status_code != 200
