@@ -65,7 +65,11 @@ override_whitelisted_methods = {
 doc_events = {
 	"Case": {
 		"after_insert": "legist_routing.services.events.on_case_insert",
-		"on_update": "legist_routing.services.events.on_case_update",
+		"on_update": [
+			"legist_routing.services.events.on_case_update",
+			"legist_routing.services.permissions.case_people_changed",
+		],
+		"on_trash": "legist_routing.services.permissions.case_people_changed",
 	},
 	"Case Notice": {
 		"after_insert": [

@@ -58,9 +58,3 @@ class Case(Document):
 		permissions.guard_case_slots(self)
 		notices.validate_case(self)
 		portal.stamp_status_change(self)
-
-	def on_update(self):
-		permissions.case_people_changed(self)
-
-	def on_trash(self):
-		permissions.case_people_changed(self, "on_trash")
