@@ -6,6 +6,7 @@ import frappe
 from frappe import _
 
 from legist_routing.services import portal, rules, settings, tasks
+from legist_routing.services import simulate as simulation
 
 
 def _staff():
@@ -40,6 +41,37 @@ def export_rules(names: str | list | None = None) -> list[dict]:
 	if isinstance(names, str):
 		names = frappe.parse_json(names)
 	return rules.export_rules(names or None)
+
+
+@frappe.whitelist(methods=["POST"])
+def simulate(
+	trigger: str,
+	case: str | None = None,
+	case_values: str | dict | None = None,
+	notice_values: str | dict | None = None,
+	task_values: str | dict | None = None,
+	rules_json: str | dict | list | None = None,
+	include_enabled: int | str = 1,
+	now: str | None = None,
+) -> dict:
+	"""What routing would do for an event, with nothing written: the rules that would fire with each
+	condition's result, who would get each task and why, the due times and the escalation schedule.
+
+	``case_values`` / ``notice_values`` / ``task_values``: JSON objects describing the case, notice or task
+	(or naming one: ``{"name": "NOTICE-…"}``); ``rules_json``: draft rules (one or a list, in the guide's
+	shape or a Routing Rule form's fields), simulated even when disabled or unsaved. Managers only."""
+	_staff()
+	frappe.only_for(settings.MANAGER_ROLES)
+	return simulation.simulate(
+		trigger,
+		case=case or None,
+		case_values=case_values,
+		notice_values=notice_values,
+		task_values=task_values,
+		rules_json=rules_json,
+		include_enabled=frappe.utils.cint(include_enabled) == 1,
+		now=now or None,
+	)
 
 
 @frappe.whitelist(methods=["POST"])

@@ -140,12 +140,23 @@ def lock_cursor(team: str) -> str | None:
 	return frappe.db.get_value("Routing Team", team, "round_robin_cursor", for_update=True)
 
 
-def plan(need: S.Need, chain, team: str | None, today: dt.date | None = None) -> tuple[S.Choice, str | None]:
-	"""The engine's choice and the cursor it started from (``apply.choose`` writes the moved cursor)."""
+def read_cursor(team: str) -> str | None:
+	"""The team's round-robin cursor, read plainly (no lock): for a simulation, which moves nothing."""
+	return frappe.db.get_value("Routing Team", team, "round_robin_cursor")
+
+
+def plan(
+	need: S.Need, chain, team: str | None, today: dt.date | None = None, lock: bool = True
+) -> tuple[S.Choice, str | None]:
+	"""The engine's choice and the cursor it started from (``apply.choose`` writes the moved cursor).
+
+	``lock=False`` reads the cursor without the row lock: the simulator's way, which writes nothing."""
 	today = today or getdate(nowdate())
 	chain = S.parse_chain(chain)[0] or ("role_slot", "least_loaded")
 	preferred_users = [u for _slot, u in need.preferred if u]
-	cursor = lock_cursor(team) if team and "round_robin" in chain else None
+	cursor = None
+	if team and "round_robin" in chain:
+		cursor = lock_cursor(team) if lock else read_cursor(team)
 	pool = members(team, preferred_users, today)
 	return S.choose(pool, need, chain, today, cursor), cursor
 

@@ -43,6 +43,7 @@ def _templates() -> dict[str, str]:
 			"'{value}' is not a USCIS receipt number: it must be three letters and ten digits, for example IOE0912345678"
 		),
 		"slot_empty": _("{slot} is not set on this case, so nobody could be chosen"),
+		"not_found": _("no {doctype} named '{value}'"),
 	}
 
 

@@ -14,10 +14,9 @@ import json
 import time
 
 import frappe
-from frappe.utils import now_datetime
 
-from legist_routing.engine.decide import Context, Decision, Event, decide, explain_failure
-from legist_routing.services import apply, calendars, facts, journal, rules, settings
+from legist_routing.engine.decide import Decision, Event, decide, explain_failure
+from legist_routing.services import apply, facts, journal, rules, settings
 
 SAVEPOINT = "legist_routing"
 
@@ -34,14 +33,7 @@ def route(event: Event, known: dict) -> dict | None:
 			return {"status": "Duplicate"}
 		ruleset, templates = rules.get_compiled()
 		known.update(facts.firm_facts())
-		ctx = Context(
-			# Whole seconds: the desk's date-time fields show and keep no fractions.
-			now=now_datetime().replace(microsecond=0),
-			templates=templates,
-			due_hour=int(conf.default_due_hour or 17),
-			calendar=calendars.get_calendar(),
-		)
-		decision = decide(event, known, ruleset, ctx)
+		decision = decide(event, known, ruleset, rules.context(templates))
 	except Exception:
 		return _record_error(event, started)
 	if not decision.intents and not decision.matched and not conf.log_no_match:

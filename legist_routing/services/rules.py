@@ -6,12 +6,13 @@ import json
 
 import frappe
 from frappe import _
+from frappe.utils import now_datetime
 
 from legist_routing.engine import facts as F
-from legist_routing.engine.decide import RuleSet, Template
+from legist_routing.engine.decide import Context, RuleSet, Template
 from legist_routing.engine.problems import Problem
 from legist_routing.engine.rules import Rule, export_rule, parse_rule
-from legist_routing.services import messages
+from legist_routing.services import calendars, messages, settings
 
 STAMP_KEY = "legist_routing:rules_stamp"
 _compiled: dict[str, tuple[str, RuleSet, dict]] = {}  # site -> (stamp, rules, templates)
@@ -46,8 +47,11 @@ RULE_FIELDS = (
 JSON_FIELDS = ("conditions", "actions", "escalation")
 
 
-def get_compiled() -> tuple[RuleSet, dict]:
-	"""The enabled rules, compiled, and the templates, cached per process until a rule or template changes."""
+def get_compiled(log_invalid: bool = True) -> tuple[RuleSet, dict]:
+	"""The enabled rules, compiled, and the templates, cached per process until a rule or template changes.
+
+	``log_invalid=False`` (the simulator: it writes nothing) leaves an invalid rule out without an Error
+	Log, and does not keep that compilation, so the next real routing still logs it."""
 	stamp = _stamp()
 	cached = _compiled.get(frappe.local.site)
 	if cached and cached[0] == stamp:
@@ -55,6 +59,7 @@ def get_compiled() -> tuple[RuleSet, dict]:
 	templates = load_templates()
 	known = set(templates)
 	rules = []
+	invalid = False
 	for row in frappe.get_all(
 		"Routing Rule",
 		filters={"enabled": 1},
@@ -63,16 +68,33 @@ def get_compiled() -> tuple[RuleSet, dict]:
 	):
 		rule, problems = parse_rule(row_to_json(row), known)
 		if rule is None:
-			# A rule that was valid when saved but no longer is (a template was deleted): leave it out, say so.
-			frappe.log_error(
-				title=_("Routing Rule {0} is invalid").format(row.rule_name),
-				message="\n".join(messages.problem_text(p) for p in problems),
-			)
+			invalid = True
+			if log_invalid:
+				# A rule that was valid when saved but no longer is (a template was deleted): leave it out, say so.
+				frappe.log_error(
+					title=_("Routing Rule {0} is invalid").format(row.rule_name),
+					message="\n".join(messages.problem_text(p) for p in problems),
+				)
 			continue
 		rules.append(rule)
 	ruleset = RuleSet(rules)
-	_compiled[frappe.local.site] = (stamp, ruleset, templates)
+	if log_invalid or not invalid:
+		_compiled[frappe.local.site] = (stamp, ruleset, templates)
 	return ruleset, templates
+
+
+def context(templates: dict, now=None) -> Context:
+	"""What ``decide`` needs besides the event, its facts and the rules: the clock, the templates, the due
+	hour and the business calendar. Routing and the simulator both build it here, so that a simulation
+	decides exactly as the real event would."""
+	conf = settings.get()
+	return Context(
+		# Whole seconds: the desk's date-time fields show and keep no fractions.
+		now=(now or now_datetime()).replace(microsecond=0),
+		templates=templates,
+		due_hour=int(conf.default_due_hour or 17),
+		calendar=calendars.get_calendar(),
+	)
 
 
 def load_templates() -> dict[str, Template]:
@@ -159,8 +181,8 @@ def json_to_fields(data: dict) -> dict:
 
 
 # ----------------------------------------------------------------------------------- validation
-def validate_document(doc) -> Rule:
-	"""Validate a Routing Rule form: every problem is listed, each with the field it is in."""
+def _json_fields(doc) -> tuple[dict, list[Problem]]:
+	"""The form's JSON fields (conditions, actions, escalation) decoded, or the ones that are not JSON."""
 	problems: list[Problem] = []
 	parsed = {}
 	for field in JSON_FIELDS:
@@ -168,6 +190,27 @@ def validate_document(doc) -> Rule:
 			parsed[field] = _loads(doc.get(field))
 		except ValueError as e:
 			problems.append(Problem(field, "bad_json", {"detail": str(e)}))
+	return parsed, problems
+
+
+def document_to_json(doc) -> tuple[dict | None, list[Problem]]:
+	"""A Routing Rule form (a document, or its fields as a dict; saved or not) in the guide's JSON shape,
+	or the problems that keep it from being read, each with its field."""
+	parsed, problems = _json_fields(doc)
+	if problems:
+		return None, problems
+	try:
+		priority = int(doc.get("priority") or 0)
+	except (TypeError, ValueError):
+		return None, [Problem("priority", "not_a_number", {"value": doc.get("priority")})]
+	return row_to_json(
+		frappe._dict({**{f: doc.get(f) for f in RULE_FIELDS}, **parsed, "priority": priority})
+	), []
+
+
+def validate_document(doc) -> Rule:
+	"""Validate a Routing Rule form: every problem is listed, each with the field it is in."""
+	parsed, problems = _json_fields(doc)
 	if problems:
 		throw(problems, _("Routing Rule {0} cannot be saved").format(doc.rule_name or ""))
 	data = row_to_json(frappe._dict({**{f: doc.get(f) for f in RULE_FIELDS}, **parsed}))

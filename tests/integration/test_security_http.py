@@ -1354,6 +1354,7 @@ API = {
 	"constants": ("GET", {}, {"P1", "P2", "D", "M"}),
 	"export_rules": ("GET", {}, {"P1", "P2", "D", "M"}),
 	"import_rules": ("POST", {"rules_json": "[]"}, {"M"}),
+	"simulate": ("POST", {"trigger": "case.created", "case": "CASE-NONE-00000"}, {"M"}),
 	"acknowledge_task": ("POST", {"name": "TASK-NONE-00000"}, set()),
 	"acknowledge_tasks": ("POST", {"names": "[]"}, {"P1", "P2", "D", "M"}),
 	"reassign_task": ("POST", {"name": "TASK-NONE-00000", "user": "x@y.z", "reason": "Other"}, set()),
