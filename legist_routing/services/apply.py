@@ -10,10 +10,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 
 import frappe
 from frappe import _
-from frappe.utils import get_datetime, now_datetime
+from frappe.utils import get_datetime, getdate, now_datetime
 
 from legist_routing.engine import escalation as E
 from legist_routing.engine import strategies as S
@@ -34,10 +35,15 @@ def intent_dict(intent) -> dict:
 	return {"type": type(intent).__name__, **dataclasses.asdict(intent)}
 
 
-def apply(decision: Decision, event: Event) -> list[dict]:
+def apply(decision: Decision, event: Event, log: str | None = None) -> list[dict]:
+	"""Carry out the decision's intents; ``log``: the name its Routing Log will have (the tasks link it)."""
 	keys = [i.key for i in decision.intents if isinstance(i, CreateTask | Notify)]
 	existing = (
-		set(frappe.get_all("Case Task", filters={"routing_key": ["in", keys]}, pluck="routing_key"))
+		set(
+			frappe.db.sql_list(
+				"select routing_key from `tabCase Task` where routing_key in %(keys)s", {"keys": tuple(keys)}
+			)
+		)
 		if keys
 		else set()
 	)
@@ -56,7 +62,7 @@ def apply(decision: Decision, event: Event) -> list[dict]:
 		elif intent.key in existing:
 			results.append({**base, "status": "duplicate"})
 		elif isinstance(intent, CreateTask):
-			task, choice = create_task(intent, request=_request_of(event))
+			task, choice = create_task(intent, request=_request_of(event), log=log)
 			results.append(
 				{
 					**base,
@@ -68,7 +74,7 @@ def apply(decision: Decision, event: Event) -> list[dict]:
 				}
 			)
 		else:
-			results.append({**base, **deliver(intent, event)})
+			results.append({**base, **deliver(intent, event, log)})
 	return results
 
 
@@ -77,7 +83,11 @@ def _request_of(event: Event) -> str | None:
 
 
 def create_task(
-	intent: CreateTask, kind: str | None = None, title: str | None = None, request: str | None = None
+	intent: CreateTask,
+	kind: str | None = None,
+	title: str | None = None,
+	request: str | None = None,
+	log: str | None = None,
 ):
 	# get_doc, not new_doc: insert() applies the DocType's defaults; new_doc's user-default look-ups cost
 	# more than the rest of the task's insert.
@@ -98,6 +108,7 @@ def create_task(
 			"estimated_hours": intent.estimated_hours,
 			"routing_rule": intent.rule,
 			"routing_key": intent.key,
+			"routing_log": log,
 			"escalation": json.dumps(intent.escalation) if intent.escalation else None,
 		}
 	)
@@ -106,7 +117,9 @@ def create_task(
 	for item, required in intent.checklist:
 		task.append("checklist", {"item": item, "required": 1 if required else 0})
 	task.flags.in_routing = True
-	task.insert(ignore_permissions=True)
+	# Its links come from the documents routing has just read (the case, notice, rule, template), and its
+	# Routing Log is written after it, in the same transaction: no look-up of each.
+	task.insert(ignore_permissions=True, ignore_links=True)
 	if (kind or intent.kind) == "Notification":
 		return task, None
 	choice = choose_for(intent)
@@ -122,47 +135,144 @@ def assign(task, user: str, notify_user: bool = True):
 
 	What ``frappe.desk.form.assign_to.add`` does for a desk user, without what routing does not need: a
 	routed task is new (no duplicate ToDo to look for) and the assignee mirror is written once here.
-	The ToDo adds the "assigned to" comment to the task's timeline; the assignee is notified the way
-	Frappe notifies assignments (a background job after commit).
+	The ToDo is written with what its own insert would write, and what its hooks do is done here in
+	fewer statements: the "assigned" comment on the task's timeline, the task's ``_assign`` list (with
+	the assignee mirror and the escalation clock, one UPDATE), the ToDo count in the desk's notification
+	cache, the live list refresh and the global search row. The assignee is notified the way Frappe
+	notifies assignments (a background job). Not run for the ToDo and its comment: the hooks Frappe runs
+	for every DocType (an Assignment Rule, Energy Point Rule or Milestone Tracker set on ToDo or Comment).
 	"""
-	from frappe.desk.form.assign_to import notify_assignment
 	from frappe.desk.form.document_follow import follow_document
 
-	frappe.flags.legist_assigning = True
-	try:
-		todo = frappe.get_doc(
-			{
-				"doctype": "ToDo",
-				"allocated_to": user,
-				"reference_type": "Case Task",
-				"reference_name": task.name,
-				"description": frappe.utils.escape_html(task.title),
-				"priority": {"Urgent": "High", "High": "High", "Low": "Low"}.get(task.priority, "Medium"),
-				"status": "Open",
-				"date": get_datetime(task.due).date() if task.due else None,
-				"assigned_by": frappe.session.user,
-			}
-		).insert(ignore_permissions=True)
-	finally:
-		frappe.flags.legist_assigning = False
+	by, now = frappe.session.user, now_datetime()
+	todo = _todo(task, user, by, now)
 	# No document share (assign_to's way): the assignee of a task is on its case (services/permissions),
 	# and a share would outlive a reassignment.
 	if frappe.get_cached_value("User", user, "follow_assigned_documents"):
 		follow_document("Case Task", task.name, user)
 	if notify_user:
-		notify_assignment(
-			todo.assigned_by, user, "Case Task", task.name, action="ASSIGN", description=todo.description
-		)
-	# The mirror and the escalation clock, set once here rather than by the ToDo hook.
-	task.assigned_to, task.assigned_at = user, now_datetime().replace(microsecond=0)
-	frappe.db.set_value(
-		"Case Task", task.name, {"assigned_to": user, "assigned_at": task.assigned_at}, update_modified=False
-	)
+		_notify_assignment(task, user, by, todo.description)
+	# ToDo.update_in_reference's list of open assignees; a routed task has just this one.
+	assigned = [user] if task.flags.in_routing else _open_assignees(task.name)
+	task.assigned_to, task.assigned_at = user, now.replace(microsecond=0)
+	task._assign = json.dumps(assigned) if assigned else ""
 	permissions.forget([user])
-	rearm(task, done=set() if task.flags.in_routing else None)
+	rearm(task, write=False, done=set() if task.flags.in_routing else None)
+	# set_value's UPDATE, in plain SQL (update_modified=False); a routed task is in no document cache yet.
+	frappe.db.sql(
+		"""update `tabCase Task` set assigned_to = %s, assigned_at = %s, _assign = %s, next_escalation_at = %s
+		where name = %s""",
+		(user, task.assigned_at, task._assign, task.next_escalation_at, task.name),
+	)
+	if not task.flags.in_routing:
+		frappe.clear_document_cache("Case Task", task.name)
 
 
-def deliver(intent: Notify, event: Event) -> dict:
+def _notify_assignment(task, user: str, by: str, description: str):
+	"""Frappe's ``assign_to.notify_assignment`` for a new assignment (same text, same background job),
+	with the assignee read from the document cache and the title from the task in hand."""
+	from frappe.desk.doctype.notification_log.notification_log import (
+		enqueue_create_notification,
+		get_title_html,
+	)
+
+	language, enabled = frappe.get_cached_value("User", user, ["language", "enabled"])
+	if by == user or not enabled:
+		return
+	subject = _("{0} assigned a new task {1} {2} to you", lang=language).format(
+		frappe.bold(frappe.get_cached_value("User", by, "full_name")),
+		frappe.bold(_("Case Task", lang=language)),
+		get_title_html(task.title),
+	)
+	enqueue_create_notification(
+		user,
+		{
+			"type": "Assignment",
+			"document_type": "Case Task",
+			"subject": subject,
+			"document_name": task.name,
+			"from_user": by,
+			"email_content": f"<div>{description}</div>" if description else None,
+		},
+	)
+
+
+def _todo(task, user: str, by: str, now):
+	"""The ToDo ``insert`` would write (its defaults, fetched full name, hash name), and its hooks' timeline
+	comment; Frappe's realtime updates and notification count go out as they would."""
+	from frappe.desk.notifications import clear_doctype_notifications
+	from frappe.model.naming import make_autoname
+	from frappe.utils import get_fullname, nowdate
+
+	todo = frappe.get_doc(
+		{
+			"doctype": "ToDo",
+			"name": make_autoname("hash"),
+			"owner": by,
+			"modified_by": by,
+			"creation": now,
+			"modified": now,
+			"allocated_to": user,
+			"reference_type": "Case Task",
+			"reference_name": task.name,
+			"description": frappe.utils.escape_html(task.title),
+			"priority": {"Urgent": "High", "High": "High", "Low": "Low"}.get(task.priority, "Medium"),
+			"status": "Open",
+			"date": get_datetime(task.due).date() if task.due else getdate(nowdate()),
+			"assigned_by": by,
+			"assigned_by_full_name": frappe.get_cached_value("User", by, "full_name"),
+		}
+	)
+	todo.db_insert()
+	# ToDo.validate's text, ToDo.on_update's add_assign_comment
+	if by == user:
+		text = _("{0} self assigned this task: {1}").format(get_fullname(by), todo.description)
+	else:
+		text = _("{0} assigned {1}: {2}").format(get_fullname(by), get_fullname(user), todo.description)
+	comment = frappe.get_doc(
+		{
+			"doctype": "Comment",
+			"name": make_autoname("hash"),
+			"owner": by,
+			"modified_by": by,
+			"creation": now,
+			"modified": now,
+			"comment_type": "Assigned",
+			"comment_email": by,
+			"reference_doctype": "Case Task",
+			"reference_name": task.name,
+			"content": _sanitized(text),
+		}
+	)
+	comment.db_insert()
+	if comment.content != text:
+		from frappe.desk.notifications import notify_mentions
+
+		notify_mentions("Case Task", task.name, comment.content)
+	# Comment.after_insert tells the task's open form; the desk's ToDo count is stale.
+	comment.notify_change("add")
+	notify.written("ToDo", [todo])  # its description goes into global search, as the ToDo's insert puts it
+	notify.written("Comment", [comment])
+	clear_doctype_notifications(todo)
+	return todo
+
+
+def _open_assignees(task_name: str) -> list[str]:
+	return frappe.db.sql_list(
+		"""select allocated_to from `tabToDo` where reference_type = 'Case Task' and reference_name = %s
+		and status not in ('Cancelled', 'Closed') and ifnull(allocated_to, '') != ''
+		order by modified asc, creation asc for update""",
+		task_name,
+	)
+
+
+def _sanitized(text: str) -> str:
+	"""What Comment.validate's sanitize_html returns: text without markup or control characters comes out
+	of it as it went in, so the HTML parser runs only for text that has them."""
+	return frappe.utils.sanitize_html(text, always_sanitize=True) if _MARKUP.search(text) else text
+
+
+def deliver(intent: Notify, event: Event, log: str | None = None) -> dict:
 	"""In-app through the Notification Log, e-mail through the e-mail queue; a response window becomes a task."""
 	subject = intent.subject or messages.notification_subject(intent.topic)
 	document_type, document_name = event.reference_doctype, event.reference_name
@@ -182,6 +292,7 @@ def deliver(intent: Notify, event: Event) -> dict:
 					notice=document_name if document_type == "Case Notice" else None,
 				),
 				kind="Notification",
+				log=log,
 			)
 			frappe.db.set_value("Case Task", review.name, "assigned_to", user, update_modified=False)
 			permissions.forget([user])
@@ -322,8 +433,93 @@ def reassign(task, user: str, reason: str, note: str = "", now=None, by: str | N
 
 
 # ------------------------------------------------------------------------------ escalation steps
-def run_step(task, stage: E.Stage, step: E.Step, now, cal):
-	"""One step of a task's ladder: its effects, then its ledger rows, in one transaction (the caller's)."""
+class Effects:
+	"""What a sweep's steps write, gathered in memory and written together by ``flush``: the ledger rows,
+	timeline comments, Routing Logs, in-app alerts and each task's next escalation time.
+
+	The steps of many tasks share one transaction (the caller's) and one ``flush``; a task that fails is
+	``discard``-ed from here (what it wrote at once, a reassignment, the caller rolls back to a savepoint).
+	The rows are those the documents' inserts wrote (the hooks of an Info comment and of an alert write
+	nothing more); the hooks Frappe runs for every DocType (Assignment, Energy Point and Milestone rules on
+	Comment or Notification Log) do not run for them.
+	"""
+
+	def __init__(self) -> None:
+		self.ledger: list[dict] = []
+		self.comments: list[tuple] = []
+		self.logs: list[dict] = []
+		self.alerts: list[dict] = []
+		self.next_at: dict[str, object] = {}
+
+	def mark(self) -> tuple[int, int, int, int]:
+		return len(self.ledger), len(self.comments), len(self.logs), len(self.alerts)
+
+	def discard(self, mark: tuple[int, int, int, int], task_name: str):
+		"""Forget what one task added since ``mark``."""
+		del self.ledger[mark[0] :], self.comments[mark[1] :], self.logs[mark[2] :], self.alerts[mark[3] :]
+		self.next_at.pop(task_name, None)
+
+	def comment(self, task, text: str):
+		"""The Info comment ``task.add_comment("Info", text)`` inserts (its hooks do nothing for Info)."""
+		from frappe.model.naming import make_autoname
+
+		now, user = now_datetime(), frappe.session.user
+		content = _sanitized(text)  # Comment.validate's
+		self.comments.append(
+			(make_autoname("hash"), now, now, user, user, "Info", user, task.doctype, task.name, content)
+		)
+
+
+_MARKUP = re.compile(r"[\x00-\x08\x0b-\x1f&<>]")
+COMMENT_COLUMNS = [
+	"name",
+	"creation",
+	"modified",
+	"owner",
+	"modified_by",
+	"comment_type",
+	"comment_email",
+	"reference_doctype",
+	"reference_name",
+	"content",
+]
+
+
+def flush(fx: Effects, loaded: dict | None = None):
+	"""Write what ``fx`` gathered, in the caller's transaction: a few multi-row statements for the lot.
+
+	``loaded``: each task's ``next_escalation_at`` as read, so that unchanged ones are not written."""
+	# The ledger first: its unique key refuses a step done already, before anything else is written.
+	journal.insert_rows("Escalation Event", fx.ledger)
+	journal.insert_rows("Routing Log", fx.logs)
+	journal.insert_values("Comment", COMMENT_COLUMNS, fx.comments)
+	notify.written("Comment", [dict(zip(COMMENT_COLUMNS, row, strict=True)) for row in fx.comments])
+	changed = {
+		name: value
+		for name, value in fx.next_at.items()
+		if loaded is None or name not in loaded or _differs(loaded[name], value)
+	}
+	if changed:
+		names = sorted(changed)
+		frappe.db.sql(
+			"update `tabCase Task` set next_escalation_at = case name "
+			+ " ".join(["when %s then %s"] * len(names))
+			+ " else next_escalation_at end where name in %s",
+			[*(v for n in names for v in (n, changed[n])), tuple(names)],
+		)
+	# Last: it updates the recipients' Notification Settings rows, locks held until the commit.
+	notify.in_app_many(fx.alerts)
+
+
+def _differs(old, new) -> bool:
+	return (get_datetime(old) if old else None) != (get_datetime(new) if new else None)
+
+
+def run_step(task, stage: E.Stage, step: E.Step, now, cal, fx: Effects):
+	"""One step of a task's ladder: its effects, then its ledger rows, in the caller's transaction.
+
+	A reminder only adds to ``fx`` (written by ``flush``); a reassignment or an escalation changes the task
+	and its ToDos at once, and adds its journal to ``fx``."""
 	key = f"{task.name}|{step.stage}|{step.version}"[:140]
 	body = None
 	if stage.action == "remind":
@@ -338,7 +534,15 @@ def run_step(task, stage: E.Stage, step: E.Step, now, cal):
 	email = {}
 	if subject and recipients:
 		if "in_app" in stage.channels:
-			notify.in_app(recipients, "Case Task", task.name, subject, body or subject)
+			fx.alerts.append(
+				{
+					"users": list(recipients),
+					"document_type": "Case Task",
+					"document_name": task.name,
+					"subject": subject,
+					"body": body or subject,
+				}
+			)
 		if "email" in stage.channels:
 			# Into the outbox with the step; send_outbox sends one e-mail per person per batch.
 			email = {"email_pending": 1, "email_subject": subject, "email_body": body or subject}
@@ -351,43 +555,49 @@ def run_step(task, stage: E.Stage, step: E.Step, now, cal):
 	}
 	# The ledger: written once, never updated (an update of the outbox flag would contend with the
 	# outbox's locks). The unique key refuses a second execution of this step.
-	journal.ledger_row(
-		{
-			**common,
-			**email,
-			"stage": step.stage,
-			"version": step.version,
-			"ledger_key": key,
-			"collapsed": ", ".join(step.collapsed),
-			"recipients": ", ".join(recipients),
-			"detail": text,
-		}
+	fx.ledger.append(
+		journal.ledger_values(
+			{
+				**common,
+				**email,
+				"stage": step.stage,
+				"version": step.version,
+				"ledger_key": key,
+				"collapsed": ", ".join(step.collapsed),
+				"recipients": ", ".join(recipients),
+				"detail": text,
+			}
+		)
 	)
 	for folded, version in step.ledger_keys[1:]:
 		# A reminder folded into this one during catch-up is done too: it must not fire later.
-		journal.ledger_row(
-			{
-				**common,
-				"stage": folded,
-				"version": version,
-				"ledger_key": f"{task.name}|{folded}|{version}"[:140],
-				"detail": _("Folded into {0} after an outage.").format(step.stage),
-			}
+		fx.ledger.append(
+			journal.ledger_values(
+				{
+					**common,
+					"stage": folded,
+					"version": version,
+					"ledger_key": f"{task.name}|{folded}|{version}"[:140],
+					"detail": _("Folded into {0} after an outage.").format(step.stage),
+				}
+			)
 		)
-	task.add_comment("Info", text)
-	journal.write_plain(
-		event=f"escalation.{stage.action}",
-		key=f"escalation:{key}",
-		case=task.case,
-		reference_doctype="Case Task",
-		reference_name=task.name,
-		summary=text,
-		trace={
-			"stage": stage.key,
-			"at": str(step.at),
-			"version": step.version,
-			"collapsed": list(step.collapsed),
-		},
+	fx.comment(task, text)
+	fx.logs.append(
+		journal.plain_row(
+			event=f"escalation.{stage.action}",
+			key=f"escalation:{key}",
+			case=task.case,
+			reference_doctype="Case Task",
+			reference_name=task.name,
+			summary=text,
+			trace={
+				"stage": stage.key,
+				"at": str(step.at),
+				"version": step.version,
+				"collapsed": list(step.collapsed),
+			},
+		)
 	)
 
 

@@ -61,13 +61,12 @@ def absences(users, today: dt.date) -> dict[str, tuple]:
 	if not users:
 		return {}
 	out: dict[str, list] = {}
-	for r in frappe.get_all(
-		"Routing Absence",
-		filters={"user": ["in", users], "to_date": [">=", today]},
-		fields=["user", "from_date", "to_date"],
-		order_by="from_date asc",
+	for user, from_date, to_date in frappe.db.sql(
+		"""select user, from_date, to_date from `tabRouting Absence`
+		where user in %(users)s and to_date >= %(today)s order by from_date asc""",
+		{"users": tuple(users), "today": today},
 	):
-		out.setdefault(r.user, []).append((getdate(r.from_date), getdate(r.to_date)))
+		out.setdefault(user, []).append((getdate(from_date), getdate(to_date)))
 	return {u: tuple(v) for u, v in out.items()}
 
 
@@ -123,9 +122,12 @@ def members(team: str | None = None, users=None, today: dt.date | None = None) -
 def team_of(user: str | None) -> str | None:
 	if not user:
 		return None
-	return frappe.db.get_value(
-		"Routing Team Member", {"user": user, "parenttype": "Routing Team", "active": 1}, "parent"
+	found = frappe.db.sql_list(
+		"""select parent from `tabRouting Team Member`
+		where user = %s and parenttype = 'Routing Team' and active = 1 order by modified desc limit 1""",
+		user,
 	)
+	return found[0] if found else None
 
 
 def team_lead_of(user: str | None) -> str | None:

@@ -78,7 +78,19 @@ def validate_policy(doc):
 			frappe.throw(_("Stages row {0}: Hours must be zero or more.").format(row.idx))
 
 
-def policy_for(task) -> E.Policy | None:
+def policy_for(task, memo: dict | None = None) -> E.Policy | None:
+	"""The task's policy. ``memo``: a dict the caller keeps across many tasks (a sweep's batch), so each
+	distinct policy is read and mapped once."""
+	if memo is None:
+		return _policy_for(task)
+	escalation = task.escalation if isinstance(task.escalation, str | None) else json.dumps(task.escalation)
+	key = (task.escalation_policy, escalation, task.routing_rule or task.name if escalation else None)
+	if key not in memo:
+		memo[key] = _policy_for(task)
+	return memo[key]
+
+
+def _policy_for(task) -> E.Policy | None:
 	if task.escalation_policy:
 		return policy_from_doc(frappe.get_cached_doc("Escalation Policy", task.escalation_policy))
 	if task.escalation:
@@ -86,8 +98,12 @@ def policy_for(task) -> E.Policy | None:
 		if block:
 			return E.policy_from_rule_block(block, name=f"rule:{task.routing_rule or task.name}")
 	default = settings.get().default_escalation_policy
-	if default and frappe.db.exists("Escalation Policy", default):
-		return policy_from_doc(frappe.get_cached_doc("Escalation Policy", default))
+	if default:
+		# From the document cache (a policy deleted since is not there); no query of its own.
+		try:
+			return policy_from_doc(frappe.get_cached_doc("Escalation Policy", default))
+		except frappe.DoesNotExistError:
+			frappe.clear_last_message()
 	return None
 
 
@@ -107,11 +123,11 @@ def _dt(value):
 	return frappe.utils.get_datetime(value) if value else None
 
 
-def next_at(task, done: set | None = None):
+def next_at(task, done: set | None = None, memo: dict | None = None):
 	"""When the task's next step falls due, in site time; None when nothing is pending."""
 	if task.status in settings.CLOSED or task.is_new():
 		return None
-	policy = policy_for(task)
+	policy = policy_for(task, memo)
 	if policy is None:
 		return None
 	cal = calendars.get_calendar()

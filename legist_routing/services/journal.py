@@ -29,8 +29,13 @@ def count_redelivery(event: Event):
 	)
 
 
+def new_name() -> str:
+	"""A name for a Routing Log or Escalation Event (known before the row is written)."""
+	return frappe.generate_hash(length=12)
+
+
 def _stamp(doc, owner: str | None = None):
-	doc.name = frappe.generate_hash(length=12)
+	doc.name = new_name()
 	doc.owner = doc.modified_by = owner or frappe.session.user
 	doc.creation = doc.modified = now_datetime()
 	return doc
@@ -54,49 +59,51 @@ def log_doc(event: Event, **values):
 	)
 
 
-def write_decision(event: Event, tasks: list[str], rules: list[str], **values) -> str:
-	"""The log of one routed event, linked to the rules that fired; the tasks it created point back at it
-	(one statement each)."""
+def write_decision(event: Event, rules: list[str], name: str | None = None, **values) -> str:
+	"""The log of one routed event, linked to the rules that fired. ``name``: the name the tasks it created
+	were given as their Routing Log."""
 	log = log_doc(event, **values)
+	if name:
+		log.name = name
 	log.db_insert()
 	if rules:
 		now = log.creation
-		frappe.db.bulk_insert(
+		insert_values(
 			"Routing Log Rule",
+			RULE_COLUMNS,
 			[
-				"name",
-				"parent",
-				"parenttype",
-				"parentfield",
-				"idx",
-				"rule",
-				"owner",
-				"creation",
-				"modified",
-				"modified_by",
-			],
-			[
-				(
-					frappe.generate_hash(length=12),
-					log.name,
-					"Routing Log",
-					"rules",
-					i,
-					rule,
-					log.owner,
-					now,
-					now,
-					log.owner,
-				)
+				(new_name(), log.name, "Routing Log", "rules", i, rule, log.owner, now, now, log.owner)
 				for i, rule in enumerate(dict.fromkeys(rules), 1)
 			],
 		)
-	if tasks:
-		frappe.db.sql(
-			"update `tabCase Task` set routing_log = %(log)s where name in %(tasks)s",
-			{"log": log.name, "tasks": tasks},
-		)
 	return log.name
+
+
+RULE_COLUMNS = (
+	"name",
+	"parent",
+	"parenttype",
+	"parentfield",
+	"idx",
+	"rule",
+	"owner",
+	"creation",
+	"modified",
+	"modified_by",
+)
+
+
+def insert_values(doctype: str, columns, rows: list[tuple], chunk: int = 500):
+	"""A multi-row INSERT of ``rows`` (tuples in the order of ``columns``), written as ``db_insert`` writes
+	one row: no hooks. ``frappe.db.bulk_insert`` without building each value through the query builder."""
+	names = ", ".join(f"`{c}`" for c in columns)
+	one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+	for i in range(0, len(rows), chunk):
+		part = rows[i : i + chunk]
+		frappe.db.sql(
+			f"insert into `tab{doctype}` ({names}) values " + ", ".join([one] * len(part)),
+			[v for row in part for v in row],
+		)
 
 
 def write_plain(event: str, key: str, case, reference_doctype, reference_name, summary: str, trace: dict):
@@ -109,6 +116,47 @@ def write_plain(event: str, key: str, case, reference_doctype, reference_name, s
 	)
 	log.db_insert()
 	return log.name
+
+
+def plain_row(event: str, key: str, case, reference_doctype, reference_name, summary: str, trace: dict):
+	"""The row ``write_plain`` writes, for ``insert_rows`` (a sweep writes its logs together)."""
+	return stamped(
+		{
+			"event": event,
+			"event_key": key[:140],
+			"case": case,
+			"reference_doctype": reference_doctype,
+			"reference_name": reference_name,
+			"status": "Applied",
+			"deliveries": 1,
+			"summary": summary,
+			"trace": json.dumps(trace, default=str),
+		}
+	)
+
+
+def stamped(values: dict, owner: str | None = None) -> dict:
+	"""A new row's name, owner and times, as ``db_insert`` would write them."""
+	now = now_datetime()
+	user = owner or frappe.session.user
+	return {
+		"name": new_name(),
+		"owner": user,
+		"modified_by": user,
+		"creation": now,
+		"modified": now,
+		**values,
+	}
+
+
+def insert_rows(doctype: str, rows: list[dict]):
+	"""Rows of one DocType in multi-row INSERTs (no hooks, as ``db_insert``); columns a row leaves out
+	take the table's defaults."""
+	by_columns: dict[tuple, list] = {}
+	for row in rows:
+		by_columns.setdefault(tuple(row), []).append(tuple(row.values()))
+	for columns, values in by_columns.items():
+		insert_values(doctype, columns, values)
 
 
 def write_error(event: Event, summary: str, trace: Mapping[str, Any], duration_ms: float) -> dict:
@@ -138,9 +186,25 @@ def ledger_row(values: dict):
 	_stamp(frappe.get_doc({"doctype": "Escalation Event", **values}), owner="Administrator").db_insert()
 
 
+def ledger_values(values: dict) -> dict:
+	"""The row ``ledger_row`` writes, for ``insert_rows``: the unique key refuses it just the same."""
+	return stamped(values, owner="Administrator")
+
+
 def done_steps(task_name: str) -> set[tuple[str, str]]:
-	rows = frappe.get_all("Escalation Event", filters={"task": task_name}, fields=["stage", "version"])
-	return {(r.stage, r.version) for r in rows}
+	return done_steps_of([task_name])[task_name]
+
+
+def done_steps_of(task_names: list[str]) -> dict[str, set[tuple[str, str]]]:
+	"""The executed steps of each task, one query for all."""
+	done: dict[str, set[tuple[str, str]]] = {name: set() for name in task_names}
+	if task_names:
+		for task, stage, version in frappe.db.sql(
+			"select task, stage, version from `tabEscalation Event` where task in %(tasks)s",
+			{"tasks": tuple(task_names)},
+		):
+			done.setdefault(task, set()).add((stage, version))
+	return done
 
 
 def moved_by_stage(task_name: str, stage: str, version: str) -> bool:
@@ -154,13 +218,23 @@ def moved_by_stage(task_name: str, stage: str, version: str) -> bool:
 
 
 def pending_emails(limit: int) -> list:
-	"""Outbox rows, locked; rows another worker holds are skipped."""
-	return frappe.db.sql(
-		"""select name, task, recipients, email_subject, email_body from `tabEscalation Event`
-		where email_pending = 1 order by creation limit %s for update skip locked""",
-		limit,
+	"""Outbox rows, locked; rows another worker holds are skipped.
+
+	Found by a plain read, then locked by primary key: a locking read of the ``email_pending`` range would
+	also lock its gaps, and a worker writing new steps would wait for this one's e-mails to be built. The
+	locked read sees the row as committed, so a row another worker sent meanwhile is left out."""
+	names = frappe.db.sql_list(
+		"select name from `tabEscalation Event` where email_pending = 1 order by creation limit %s", limit
+	)
+	if not names:
+		return []
+	rows = frappe.db.sql(
+		"""select name, task, recipients, email_subject, email_body, email_pending, creation
+		from `tabEscalation Event` where name in %(names)s for update skip locked""",
+		{"names": tuple(names)},
 		as_dict=True,
 	)
+	return sorted((r for r in rows if r.email_pending), key=lambda r: r.creation)
 
 
 def emails_sent(names: list[str]):

@@ -40,9 +40,10 @@ def route(event: Event, known: dict) -> dict | None:
 		return {"status": "No Match"}
 	frappe.db.savepoint(SAVEPOINT)
 	try:
-		results = apply.apply(decision, event)
+		log = journal.new_name()
+		results = apply.apply(decision, event, log)
 		status = _status(decision, results)
-		_write_log(event, decision, results, status, started)
+		_write_log(event, decision, results, status, started, log)
 	except frappe.DuplicateEntryError:
 		# A concurrent delivery of the same event won the race: undo ours.
 		frappe.db.rollback(save_point=SAVEPOINT)
@@ -84,11 +85,11 @@ def _summary(decision: Decision, results: list[dict]) -> str:
 	return "\n".join(lines) or "No rule for this event."
 
 
-def _write_log(event: Event, decision: Decision, results: list[dict], status: str, started: float):
+def _write_log(event: Event, decision: Decision, results: list[dict], status: str, started: float, name: str):
 	journal.write_decision(
 		event,
-		[r["task"] for r in results if r.get("task")],
 		list(decision.matched),
+		name=name,
 		status=status,
 		summary=_summary(decision, results),
 		rules_considered=decision.trace.get("considered", 0),

@@ -440,3 +440,56 @@ def test_reminder_emails_are_one_per_person_per_batch(people):
 	assert not frappe.db.exists(
 		"Escalation Event", {"task": ["in", [t.name for t in tasks]], "email_pending": 1}
 	)
+
+
+# ------------------------------------------------------------------------------ a group of tasks
+def _reminded(task) -> dict:
+	"""What a reminder left for ``task``: ledger rows, timeline comments, Routing Logs, bell alerts."""
+	return {
+		"ledger": [e.stage for e in ledger(task)],
+		"comments": frappe.db.count(
+			"Comment", {"reference_name": task.name, "comment_type": "Info", "content": ["like", "%remind%"]}
+		),
+		"logs": frappe.db.count("Routing Log", {"reference_name": task.name, "event": "escalation.remind"}),
+		"alerts": frappe.db.count(
+			"Notification Log", {"document_name": task.name, "subject": ["like", "Reminder%"]}
+		),
+	}
+
+
+DONE_ONCE = {"ledger": ["remind"], "comments": 1, "logs": 1, "alerts": 1}
+NOTHING = {"ledger": [], "comments": 0, "logs": 0, "alerts": 0}
+
+
+def test_a_failing_task_leaves_the_others_of_its_group_done(people):
+	"""The steps of a batch share a transaction; a task that fails is left out, the others' steps stand."""
+	tasks = [intake_task(people, W(2026, 12, 7, 10)) for _ in range(3)]
+	# A policy the task names but the site no longer has: this task cannot be planned.
+	frappe.db.sql(
+		"update `tabCase Task` set escalation_policy = 'Gone Policy' where name = %s", tasks[1].name
+	)
+	sweep(W(2026, 12, 7, 14, 30))
+	assert [_reminded(t) for t in tasks] == [DONE_ONCE, NOTHING, DONE_ONCE]
+	assert frappe.db.exists("Error Log", {"method": f"Escalation failed for {tasks[1].name}"})
+
+
+def test_a_refused_ledger_key_runs_the_group_again_task_by_task(people):
+	"""When the group's own writes fail (here the ledger's unique key refuses one step), nothing of the
+	group stands; its tasks run again one by one, and only the refused one is left undone."""
+	tasks = [intake_task(people, W(2026, 12, 7, 10)) for _ in range(3)]
+	now = W(2026, 12, 7, 14, 30)
+	frappe.db.savepoint("probe")
+	sweep(now)
+	(key,) = frappe.get_all("Escalation Event", filters={"task": tasks[1].name}, pluck="ledger_key")
+	frappe.db.rollback(save_point="probe")
+	assert [_reminded(t) for t in tasks] == [NOTHING] * 3
+	# The step's key is taken already (by a row the task's own ledger does not show).
+	frappe.get_doc(
+		{"doctype": "Escalation Event", "task": "ghost", "stage": "remind", "version": "x", "ledger_key": key}
+	).db_insert()
+	sweep(now)
+	assert [_reminded(t) for t in tasks] == [DONE_ONCE, NOTHING, DONE_ONCE]
+	assert frappe.db.exists("Error Log", {"method": f"Escalation failed for {tasks[1].name}"})
+	# A later sweep does the others' steps no second time.
+	sweep(now)
+	assert [_reminded(t) for t in tasks] == [DONE_ONCE, NOTHING, DONE_ONCE]
