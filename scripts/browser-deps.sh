@@ -7,15 +7,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 dir="$LEGIST_REPO/tests/browser"
 
-if [ ! -x /usr/bin/chromium ]; then
-	command -v apt-get >/dev/null || die "chromium is missing at /usr/bin/chromium and apt-get is not available to install it"
-	sudo=""
-	[ "$(id -u)" -ne 0 ] && sudo="sudo"
-	log "installing Debian's chromium (apt)"
-	$sudo apt-get update -qq || die "apt-get update failed: cannot install chromium for the browser tests"
-	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium >/dev/null \
-		|| die "could not install chromium: the browser tests cannot run"
-fi
+[ -x /usr/bin/chromium ] || apt_install "for the browser tests" chromium
 [ -x /usr/bin/chromium ] || die "/usr/bin/chromium is still missing after installing chromium"
 
 command -v node >/dev/null || die "Node.js 20+ is required for the browser tests"

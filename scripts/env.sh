@@ -37,3 +37,16 @@ die() { printf '\033[31m[legist] %s\033[0m\n' "$*" >&2; exit 1; }
 frappe_cmd() {
 	(cd "$LEGIST_BENCH/sites" && "$LEGIST_BENCH/env/bin/python" -m frappe.utils.bench_helper frappe "$@")
 }
+
+# Install Debian packages ($@) with apt when a command is missing; dies with WHY when it cannot.
+apt_install() {
+	local why="$1"; shift
+	command -v apt-get >/dev/null || die "$* missing and apt-get is not available to install it ($why)"
+	local sudo=""
+	[ "$(id -u)" -ne 0 ] && sudo="sudo"
+	log "installing Debian's $* (apt), $why"
+	$sudo apt-get update -qq || die "apt-get update failed: cannot install $* ($why)"
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null \
+		|| die "could not install $*: $why"
+}
+

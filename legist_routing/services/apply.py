@@ -82,6 +82,36 @@ def _request_of(event: Event) -> str | None:
 	return event.reference_name if event.reference_doctype == "Client Request" else None
 
 
+def task_values(
+	intent: CreateTask,
+	kind: str | None = None,
+	title: str | None = None,
+	request: str | None = None,
+	log: str | None = None,
+) -> dict:
+	"""The Case Task an intent becomes (the simulator builds the same one, in memory only)."""
+	return {
+		"doctype": "Case Task",
+		"title": title or intent.title or messages.task_title(intent.title_code),
+		"case": intent.case,
+		# a portal upload's "document" is its Client Request, not a USCIS notice
+		"case_notice": None if request else intent.notice,
+		"client_request": request,
+		"template": intent.template,
+		"kind": kind or intent.kind,
+		"priority": intent.priority or "Standard",
+		"due": intent.due,
+		"ack_due": intent.ack_due,
+		"hard_deadline": intent.hard_deadline,
+		"estimated_hours": intent.estimated_hours,
+		"routing_rule": intent.rule,
+		"routing_key": intent.key,
+		"routing_log": log,
+		"escalation": json.dumps(intent.escalation) if intent.escalation else None,
+		"prepared_by": intent.exclude[0] if intent.exclude else None,
+	}
+
+
 def create_task(
 	intent: CreateTask,
 	kind: str | None = None,
@@ -91,29 +121,7 @@ def create_task(
 ):
 	# get_doc, not new_doc: insert() applies the DocType's defaults; new_doc's user-default look-ups cost
 	# more than the rest of the task's insert.
-	task = frappe.get_doc(
-		{
-			"doctype": "Case Task",
-			"title": title or intent.title or messages.task_title(intent.title_code),
-			"case": intent.case,
-			# a portal upload's "document" is its Client Request, not a USCIS notice
-			"case_notice": None if request else intent.notice,
-			"client_request": request,
-			"template": intent.template,
-			"kind": kind or intent.kind,
-			"priority": intent.priority or "Standard",
-			"due": intent.due,
-			"ack_due": intent.ack_due,
-			"hard_deadline": intent.hard_deadline,
-			"estimated_hours": intent.estimated_hours,
-			"routing_rule": intent.rule,
-			"routing_key": intent.key,
-			"routing_log": log,
-			"escalation": json.dumps(intent.escalation) if intent.escalation else None,
-		}
-	)
-	if intent.exclude:
-		task.prepared_by = intent.exclude[0]
+	task = frappe.get_doc(task_values(intent, kind, title, request, log))
 	for item, required in intent.checklist:
 		task.append("checklist", {"item": item, "required": 1 if required else 0})
 	task.flags.in_routing = True

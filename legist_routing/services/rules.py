@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import frappe
 from frappe import _
@@ -11,7 +12,7 @@ from frappe.utils import now_datetime
 from legist_routing.engine import facts as F
 from legist_routing.engine.decide import Context, RuleSet, Template
 from legist_routing.engine.problems import Problem
-from legist_routing.engine.rules import Rule, export_rule, parse_rule
+from legist_routing.engine.rules import RULE_KEYS, Rule, export_rule, parse_rule
 from legist_routing.services import calendars, messages, settings
 
 STAMP_KEY = "legist_routing:rules_stamp"
@@ -33,17 +34,9 @@ def _stamp() -> str:
 
 
 # A Routing Rule's fields in the guide's JSON shape, read by compile, export and the form's validation.
-RULE_FIELDS = (
-	"rule_name",
-	"trigger",
-	"conditions",
-	"actions",
-	"escalation",
-	"priority",
-	"enabled",
-	"stop_processing",
-	"description",
-)
+RULE_FIELDS = tuple(
+	re.sub(r"(?<!^)([A-Z])", r"_\1", key).lower() for key in RULE_KEYS
+)  # ruleName -> rule_name
 JSON_FIELDS = ("conditions", "actions", "escalation")
 
 

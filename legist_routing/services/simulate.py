@@ -39,6 +39,7 @@ from legist_routing.engine.decide import (
 from legist_routing.engine.problems import Problem, hint
 from legist_routing.engine.rules import Rule, parse_rule
 from legist_routing.services import (
+	apply,
 	assignment,
 	calendars,
 	escalation_policy,
@@ -425,20 +426,8 @@ def _plan_task(intent: CreateTask, known: dict, cal, now: dt.datetime, today: dt
 	# The task as apply.create_task would insert it, built in memory only.
 	task = frappe.get_doc(
 		{
-			"doctype": "Case Task",
-			"title": title,
-			"case": intent.case,
+			**apply.task_values(intent, title=title),
 			"status": "Open",
-			"template": intent.template,
-			"kind": intent.kind,
-			"priority": intent.priority or "Standard",
-			"due": intent.due,
-			"ack_due": intent.ack_due,
-			"hard_deadline": intent.hard_deadline,
-			"estimated_hours": intent.estimated_hours,
-			"routing_rule": intent.rule,
-			"escalation": json.dumps(intent.escalation) if intent.escalation else None,
-			"prepared_by": intent.exclude[0] if intent.exclude else None,
 			"assigned_to": choice.user,
 			"assigned_at": now if choice.user else None,
 		}
