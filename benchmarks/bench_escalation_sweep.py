@@ -102,7 +102,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import frappe
-from common import app_version
+from common import app_version, ensure_user
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
@@ -177,27 +177,13 @@ def purge_queue() -> int:
 
 
 # ------------------------------------------------------------------------------------- fixtures
-def ensure_user(email: str, first_name: str, role: str) -> None:
-	if frappe.db.exists("User", email):
-		return
-	# Frappe refuses more than 60 new users an hour per site; benchmark users are not sign-ups.
-	frappe.local.conf.throttle_user_limit = max(frappe.local.conf.get("throttle_user_limit") or 60, 10_000)
-	frappe.get_doc(
-		{
-			"doctype": "User",
-			"email": email,
-			"first_name": first_name,
-			"send_welcome_email": 0,
-			"roles": [{"role": role}],
-		}
-	).insert(ignore_permissions=True)
 
 
 def ensure_fixtures() -> list[str]:
 	"""Users, operations manager, Case Type and Cases; returns the Case names."""
 	for i, email in enumerate(PARALEGALS, 1):
-		ensure_user(email, f"Besc Paralegal {i}", "Legist Paralegal")
-	ensure_user(MANAGER, "Besc Manager", "Legist Manager")
+		ensure_user(email, f"Besc Paralegal {i}", ["Legist Paralegal"])
+	ensure_user(MANAGER, "Besc Manager", ["Legist Manager"])
 	settings = frappe.get_single("Routing Settings")
 	if not settings.operations_manager:
 		settings.operations_manager = MANAGER

@@ -68,7 +68,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from common import app_version
+from common import app_version, statements
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
@@ -467,25 +467,6 @@ def load_reader():
 	raise SystemExit("legist_routing.services.assignment reads no load (no load_and_enabled/open_load)")
 
 
-def first_sql(fn) -> tuple[str, object]:
-	"""The first SQL statement ``fn()`` runs, with its values: the load query exactly as the app sends it."""
-	import frappe
-
-	seen: list[tuple[str, object]] = []
-	original = frappe.db.sql
-
-	def spy(query, *args, **kwargs):
-		seen.append((query, args[0] if args else kwargs.get("values", ())))
-		return original(query, *args, **kwargs)
-
-	frappe.db.sql = spy
-	try:
-		fn()
-	finally:
-		frappe.db.sql = original
-	return seen[0]
-
-
 def plan_of(query: str, values) -> tuple[str, bool]:
 	"""EXPLAIN in one line, and whether Case Task is read by a full scan."""
 	import frappe
@@ -574,7 +555,7 @@ def bench_site(decisions: int, block: int, today: dt.date, probe: bool = True) -
 		t0 = clock()
 		reader(users)
 		load_samples.append(clock() - t0)
-	query, values = first_sql(lambda: reader(users))
+	query, values = statements(lambda: reader(users))[0]
 	plan, scan = plan_of(query, values)
 	members_samples = []
 	for _ in range(max(50, decisions // 2)):
