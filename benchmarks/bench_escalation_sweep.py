@@ -102,7 +102,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import frappe
-from common import app_version, ensure_user
+from common import app_version, ensure_user, rows_read
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
@@ -129,7 +129,6 @@ SCAN_SQL = """select name from `tabCase Task` ignore index (next_escalation_at)
 		where next_escalation_at is not null and next_escalation_at <= %s
 		order by next_escalation_at limit %s"""
 LIMIT = 5000  # sweep's default limit
-HANDLERS = ("Handler_read_first", "Handler_read_key", "Handler_read_next", "Handler_read_rnd_next")
 
 
 def log(msg: str) -> None:
@@ -443,25 +442,6 @@ def drop(cases_too: bool = True) -> None:
 
 
 # ------------------------------------------------------------------------------------- measuring
-def handler_counts() -> dict[str, int]:
-	rows = frappe.db.sql(
-		"show session status where Variable_name in %(names)s", {"names": HANDLERS}, as_list=True
-	)
-	return {name: int(value) for name, value in rows}
-
-
-def rows_read(fn) -> int:
-	"""Rows InnoDB read during ``fn()`` (Handler_read_* deltas, less what SHOW STATUS itself reads)."""
-
-	def delta(call) -> int:
-		before = handler_counts()
-		call()
-		after = handler_counts()
-		return sum(after[k] - before[k] for k in HANDLERS)
-
-	return max(0, delta(fn) - delta(lambda: None))
-
-
 def timed(fn, n: int, warm: int = 3) -> list[float]:
 	for _ in range(warm):
 		fn()
@@ -889,7 +869,7 @@ def context(args, clock: dt.datetime, assigned: dt.datetime, insert_s: float, st
 		"under the site's default Escalation Policy",
 		f"- {args.samples} samples per idle line (full scan: {max(5, args.samples // 5)}); "
 		f"{args.rounds} round(s) per due scenario",
-		"- rows read: InnoDB Handler_read_first + _key + _next + _rnd_next for one call",
+		"- rows read: InnoDB Handler_read_first + _key + _next + _prev + _rnd_next for one call",
 	]
 	if startup is not None:
 		lines.append(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import frappe
 from frappe import _
 
-from legist_routing.services import portal, rules, settings, tasks
+from legist_routing.services import audit, portal, rules, settings, tasks
 from legist_routing.services import simulate as simulation
 
 
@@ -20,9 +20,10 @@ def _staff():
 
 @frappe.whitelist()
 def constants() -> dict:
-	"""Closed statuses, manager roles and reassignment reasons, so the desk's scripts never spell them again."""
+	"""Closed statuses, manager roles, reassignment reasons and the audit trail's kinds, so the desk's
+	scripts never spell them again."""
 	_staff()
-	return settings.constants()
+	return {**settings.constants(), "audit_kinds": list(audit.KINDS)}
 
 
 @frappe.whitelist(methods=["POST"])

@@ -76,9 +76,8 @@ def escalation_facts(task) -> dict:
 	return facts
 
 
-def upload_facts(request: str, file_doc) -> dict:
+def upload_facts(request: str, item: str | None, file_doc) -> dict:
 	"""A portal upload: what was asked for and what came (the request is not a USCIS notice)."""
-	item = frappe.db.get_value("Client Request", request, "item")
 	name = file_doc.file_name or ""
 	return {
 		"document.notice_type": "Client Upload",

@@ -197,7 +197,10 @@ def upload(request_name: str, filename: str, content: bytes) -> dict:
 	"""A client's upload against a requested item: checked, stored privately, routed once per file."""
 	require_client()
 	request = frappe.db.get_value(
-		"Client Request", request_name, ["name", "case", "status", "content_hash", "file"], as_dict=True
+		"Client Request",
+		request_name,
+		["name", "case", "item", "status", "content_hash", "file"],
+		as_dict=True,
 	)
 	if not request:
 		raise frappe.DoesNotExistError(_("Requested item {0} not found").format(request_name))
@@ -229,7 +232,7 @@ def upload(request_name: str, filename: str, content: bytes) -> dict:
 		file_doc = apply.store_client_upload(request.name, PurePath(filename).name, content, digest)
 	result = routing.route(
 		Event("portal.upload", key, case.name, "Client Request", request.name),
-		{**facts.case_facts(case), **facts.upload_facts(request.name, file_doc)},
+		{**facts.case_facts(case), **facts.upload_facts(request.name, request.item, file_doc)},
 	)
 	tasks = [r["task"] for r in (result or {}).get("results", []) if r.get("task")]
 	return {"status": "received", "request": request.name, "file": file_doc.file_name, "tasks": tasks}

@@ -281,6 +281,22 @@ def _field(root: str, key: str, where: str, problems: list[Problem], also=()) ->
 	return None
 
 
+def _describe(root: str, values: dict, row, fields, previous: dict, problems: list[Problem]) -> dict:
+	"""Described values of a case or task: a document field goes into ``row`` (read as the document's facts),
+	any other fact is returned as is; ``previous_status`` is the status before a change."""
+	extra = {}
+	for key, value in values.items():
+		if key in PREVIOUS_KEYS:
+			previous[f"{root}.status"] = value
+			continue
+		field = _field(root, key, f"{root}_values", problems)
+		if field in fields:
+			row[field] = value
+		elif field:
+			extra[f"{root}.{field}"] = value
+	return extra
+
+
 def _date(value) -> dt.date | None:
 	return getdate(value) if value else None  # getdate(None) would be today
 
@@ -323,16 +339,7 @@ def _event(
 	row = frappe._dict()
 	if case:
 		row = _read("Case", case, facts.CASE_FIELDS, "case", problems) or frappe._dict()
-	extra = {}
-	for key, value in case_values.items():
-		if key in PREVIOUS_KEYS:
-			previous["case.status"] = value
-			continue
-		field = _field("case", key, "case_values", problems)
-		if field in facts.CASE_FIELDS:
-			row[field] = value
-		elif field:
-			extra[f"case.{field}"] = value
+	extra = _describe("case", case_values, row, facts.CASE_FIELDS, previous, problems)
 	known.update(facts.case_facts(row))
 	known.update(extra)
 	if trigger == "portal.upload":
@@ -356,18 +363,8 @@ def _event(
 			known.update(_deadline_facts(known.get("document.response_due_date"), today))
 	if task_values:
 		task_row = task or frappe._dict()
-		extra = {}
-		for key, value in task_values.items():
-			if key == "name":
-				continue
-			if key in PREVIOUS_KEYS:
-				previous["task.status"] = value
-				continue
-			field = _field("task", key, "task_values", problems)
-			if field in facts.TASK_FIELDS:
-				task_row[field] = value
-			elif field:
-				extra[f"task.{field}"] = value
+		described = {k: v for k, v in task_values.items() if k != "name"}
+		extra = _describe("task", described, task_row, facts.TASK_FIELDS, previous, problems)
 		known.update(facts.task_facts(task_row))
 		known.update(extra)
 		reference = ("Case Task", task_row.get("name"))

@@ -6,21 +6,16 @@ frappe.query_reports["Case Audit Trail"] = {
 			fieldname: "kind",
 			label: __("Kind"),
 			fieldtype: "Select",
-			// services/audit.py KINDS; blank shows every kind
-			options: [
-				"",
-				"Assignment",
-				"Status",
-				"Acknowledgement",
-				"Escalation",
-				"Comment",
-				"Notice",
-				"Upload",
-				"Routing",
-				"Change",
-			],
+			options: [""], // filled from services/audit.py KINDS on load; blank shows every kind
 		},
 		{ fieldname: "from_date", label: __("From"), fieldtype: "Date", default: frappe.datetime.add_days(frappe.datetime.get_today(), -30) },
 		{ fieldname: "to_date", label: __("To"), fieldtype: "Date", default: frappe.datetime.get_today() },
 	],
+	onload(report) {
+		frappe.xcall("legist_routing.api.constants").then((known) => {
+			const kind = report.get_filter("kind");
+			kind.df.options = ["", ...known.audit_kinds];
+			kind.refresh();
+		});
+	},
 };
