@@ -1,9 +1,12 @@
-"""The deadline.approaching trigger: once per notice, deadline version and threshold (14, 7, 3, 1 days)."""
+"""The clock triggers: deadline.approaching once per notice, deadline version and threshold (14, 7, 3, 1
+days); appointment.approaching and appointment.passed once per notice and appointment time."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import frappe
-from frappe.utils import add_days, getdate, nowdate
+from frappe.utils import add_days, get_datetime, getdate, now_datetime, nowdate
 
 from legist_routing.engine import deadlines as D
 from legist_routing.engine.decide import Event
@@ -74,4 +77,61 @@ def sweep(today=None) -> list[str]:
 			}
 			routing.route(Event("deadline.approaching", key, notice.case, "Case Notice", notice.name), known)
 			fired.append(key)
+	return fired
+
+
+# How long before an appointment an unconfirmed one fires appointment.approaching, and how long after it
+# appointment.passed still fires (an outage longer than that is not caught up).
+APPOINTMENT_HOURS = 48
+PASSED_WINDOW_DAYS = 7
+
+
+def sweep_appointments(now=None) -> list[str]:
+	"""Hourly job: route appointment.approaching (48 hours before, once per notice and appointment time)
+	and appointment.passed (once, after it). ``appointment.confirmed`` says whether the work the notice
+	created (the confirmation task) is done."""
+	now = get_datetime(now or now_datetime())
+	soon, since = now + dt.timedelta(hours=APPOINTMENT_HOURS), now - dt.timedelta(days=PASSED_WINDOW_DAYS)
+	notices = frappe.get_all(
+		"Case Notice",
+		filters={"appointment_at": ["between", [since, soon]]},
+		fields=["name", "case", *facts.NOTICE_FIELDS[1:]],
+	)
+	if not notices:
+		return []
+	events = {}
+	for notice in notices:
+		at = get_datetime(notice.appointment_at)
+		trigger = "appointment.passed" if at <= now else "appointment.approaching"
+		suffix = "" if trigger == "appointment.passed" else f":{APPOINTMENT_HOURS}"
+		events[notice.name] = (trigger, f"{trigger}:{notice.name}:{at.isoformat()}{suffix}")
+	keys = [key for _t, key in events.values()]
+	seen = set(frappe.get_all("Routing Log", filters={"event_key": ["in", keys]}, pluck="event_key"))
+	names = [n.name for n in notices]
+	confirmed = set(
+		frappe.get_all(
+			"Case Task",
+			filters={"case_notice": ["in", names], "status": "Completed", "kind": "Work"},
+			pluck="case_notice",
+		)
+	)
+	cases = {
+		c.name: c
+		for c in frappe.get_all("Case", filters={"name": ["in", {n.case for n in notices}]}, fields=["*"])
+	}
+	fired = []
+	for notice in notices:
+		trigger, key = events[notice.name]
+		if key in seen:
+			continue
+		hours_left = (get_datetime(notice.appointment_at) - now).total_seconds() / 3600
+		known = {
+			**facts.case_facts(cases[notice.case]),
+			**facts.notice_facts(notice),
+			"appointment.hours_left": round(hours_left, 1),
+			"appointment.confirmed": notice.name in confirmed,
+			"appointment.threshold": APPOINTMENT_HOURS,
+		}
+		routing.route(Event(trigger, key, notice.case, "Case Notice", notice.name), known)
+		fired.append(key)
 	return fired

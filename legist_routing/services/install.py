@@ -10,15 +10,17 @@ from pathlib import Path
 
 import frappe
 
-from legist_routing.services import permissions, settings
+from legist_routing.services import deadline_kinds, permissions, settings
 
 GUIDE_POLICY_NAME = "Guide X/Y/Z"
 # The roles are shipped as a filtered fixture (hooks.py: fixtures); the DocTypes' permissions name them,
 # so they are also made before the DocTypes are installed.
 ROLE_FIXTURE = Path(__file__).parent.parent / "fixtures" / "role.json"
 
-# The practice guide's recipes, as task templates (name, id, default assignee, hours, ack SLA,
-# due anchor, due offset days, checklist).
+# The practice guide's recipes, as task templates (name, id, default assignee, hours, ack SLA, due anchor,
+# due offset days, checklist). A checklist entry is its text, or (text, required, attachment required);
+# a plain text entry is required and needs no file.
+ATTACH = True
 TEMPLATES = (
 	(
 		"RFE Intake",
@@ -28,7 +30,11 @@ TEMPLATES = (
 		24,
 		"Assignment",
 		3,
-		("Confirm RFE receipt date and deadline.", "Identify and list requested evidence items."),
+		(
+			"Confirm RFE receipt date and deadline.",
+			"Identify and list requested evidence items.",
+			("Attach the RFE notice to the case file.", True, ATTACH),
+		),
 	),
 	(
 		"Draft RFE Response",
@@ -37,14 +43,14 @@ TEMPLATES = (
 		12,
 		24,
 		"Response Deadline",
-		7,
+		10,
 		(
 			"Confirm RFE receipt date and deadline.",
 			"Identify and list requested evidence items.",
 			"Assign evidence collection subtasks to client or third parties.",
-			"Draft RFE response and attach supporting exhibits.",
-			"Attorney review and approve content.",
-			"Finalize submission and upload to case file with audit entry.",
+			("Draft RFE response and attach supporting exhibits.", True, ATTACH),
+			("Attorney review and approve content.", False, False),
+			("Finalize submission and upload to case file with audit entry.", False, False),
 		),
 	),
 	(
@@ -55,7 +61,7 @@ TEMPLATES = (
 		4,
 		"Response Deadline",
 		7,
-		("Review the draft against each requested evidence item.", "Approve or return with comments."),
+		("Review the draft against each requested evidence item.",),
 	),
 	(
 		"Finalize and File",
@@ -65,7 +71,10 @@ TEMPLATES = (
 		24,
 		"Response Deadline",
 		3,
-		("Collect e-signatures if required.", "File the response and record the proof of delivery."),
+		(
+			("Collect the client's e-signature and attach the signed form.", True, ATTACH),
+			("File the response and attach the proof of delivery.", True, ATTACH),
+		),
 	),
 	(
 		"Biometrics Confirmation",
@@ -78,6 +87,16 @@ TEMPLATES = (
 		("Confirm the client will attend.", "Send instructions in the client's preferred language."),
 	),
 	(
+		"Biometrics Reminder",
+		"biometrics_reminder_template",
+		"Intake Specialist",
+		0.5,
+		4,
+		"Assignment",
+		1,
+		("Call the client: the appointment is in less than 48 hours and not yet confirmed.",),
+	),
+	(
 		"Update Case Status",
 		"update_case_status_template",
 		"Primary Paralegal",
@@ -85,7 +104,7 @@ TEMPLATES = (
 		24,
 		"Assignment",
 		1,
-		("Record attendance.", "Attach any receipts."),
+		("Record attendance.", ("Attach the appointment receipt (stamped notice).", True, ATTACH)),
 	),
 	(
 		"Assemble Filing Package",
@@ -95,7 +114,12 @@ TEMPLATES = (
 		24,
 		"Assignment",
 		5,
-		("Collect required documents.", "Prepare forms from templates.", "Check signatures and fees."),
+		(
+			"Collect required documents.",
+			"Prepare forms from templates.",
+			"Check signatures and fees.",
+			("Attach the assembled package (PDF).", True, ATTACH),
+		),
 	),
 	(
 		"Attorney Sign-off",
@@ -105,7 +129,7 @@ TEMPLATES = (
 		4,
 		"Assignment",
 		2,
-		("Review the package.", "Sign off or return with comments."),
+		("Review the package: forms, signatures, fees and evidence.",),
 	),
 	(
 		"Submit to USCIS",
@@ -117,7 +141,7 @@ TEMPLATES = (
 		1,
 		(
 			"File electronically or prepare courier instructions.",
-			"Record the receipt notice when it arrives.",
+			("Attach the filing confirmation or courier receipt.", True, ATTACH),
 		),
 	),
 	(
@@ -135,14 +159,17 @@ TEMPLATES = (
 	),
 )
 
-# The rule a client's upload fires (services/portal.py): shipped once; a firm's edits are kept.
-PORTAL_RULE = {
-	"ruleName": "Portal_Upload_Review",
-	"trigger": "portal.upload",
-	"description": "A client uploaded a requested document: the case paralegal reviews it.",
-	"conditions": {"document.type": "Client Upload"},
-	"actions": [{"createTask": "Review Client Upload", "templateId": "client_upload_review_template"}],
-}
+# The case types the guide's firms work (name, practice group, forms).
+CASE_TYPES = (
+	("H-1B", "Employment", "I-129"),
+	("Adjustment of Status", "Family", "I-485, I-130, I-765"),
+	("Naturalization", "Naturalization", "N-400"),
+	("Asylum", "Asylum", "I-589"),
+	("Consular Processing", "Family", "DS-260, I-130"),
+	("Family-based petition", "Family", "I-130"),
+)
+
+RECIPES = Path(__file__).parent.parent / "recipes"
 
 
 def roles() -> list[dict]:
@@ -184,10 +211,57 @@ def ensure_templates():
 				"due_anchor": anchor,
 				"due_offset_days": offset,
 				"task_kind": "Review" if name in REVIEW_TEMPLATES else "Work",
-				"checklist": [{"item": item, "required": 1} for item in checklist],
+				"checklist": [_checklist_row(entry) for entry in checklist],
 			}
 		)
 		doc.insert(ignore_permissions=True)
+
+
+def _checklist_row(entry) -> dict:
+	item, required, attachment = (entry, True, False) if isinstance(entry, str) else entry
+	return {"item": item, "required": int(required), "attachment_required": int(attachment)}
+
+
+def ensure_case_types():
+	for name, group, forms in CASE_TYPES:
+		if not frappe.db.exists("Case Type", name):
+			frappe.get_doc(
+				{"doctype": "Case Type", "case_type_name": name, "practice_group": group, "form_types": forms}
+			).insert(ignore_permissions=True)
+
+
+def recipe_rules() -> list[dict]:
+	return json.loads((RECIPES / "rules.json").read_text())
+
+
+def ensure_recipe_rules():
+	"""The three recipes' rules (and the portal's), each imported once by name: a firm's edit, or its
+	deletion of a rule it does not want, is never undone by a migrate."""
+	from legist_routing.services import rules
+
+	shipped = recipe_rules()
+	known = set(
+		frappe.get_all(
+			"Routing Rule", filters={"name": ["in", [r["ruleName"] for r in shipped]]}, pluck="name"
+		)
+	)
+	missing = [r for r in shipped if r["ruleName"] not in known and not _declined(r["ruleName"])]
+	if missing:
+		rules.import_rules(json.dumps(missing), overwrite=False)
+		frappe.db.set_global(
+			"legist_recipe_rules", json.dumps(sorted(known | {r["ruleName"] for r in missing}))
+		)
+
+
+def _declined(name: str) -> bool:
+	"""A shipped rule the firm deleted stays deleted."""
+	return name in json.loads(frappe.db.get_global("legist_recipe_rules") or "[]")
+
+
+def ensure_email_templates():
+	for row in json.loads((RECIPES / "email_templates.json").read_text()):
+		if not frappe.db.exists("Email Template", row["name"]):
+			frappe.get_doc({"doctype": "Email Template", **row}).insert(ignore_permissions=True)
 
 
 def ensure_calendar():
@@ -242,13 +316,6 @@ def ensure_policy():
 		frappe.db.set_single_value("Routing Settings", "default_escalation_policy", name)
 
 
-def ensure_portal_rule():
-	from legist_routing.services import rules
-
-	if not frappe.db.exists("Routing Rule", PORTAL_RULE["ruleName"]):
-		rules.import_rules(json.dumps(PORTAL_RULE), overwrite=False)
-
-
 def before_install():
 	ensure_roles()
 
@@ -259,10 +326,19 @@ def after_install():
 
 
 def after_migrate():
+	seed()
+	# ANALYZE commits (MariaDB): last, after everything the migrate seeded.
+	permissions.refresh_statistics()
+
+
+def seed():
+	"""What install and migrate ship, created where missing, in the caller's transaction."""
 	ensure_roles()
 	ensure_settings()
+	ensure_case_types()
 	ensure_templates()
 	ensure_calendar()
 	ensure_policy()
-	ensure_portal_rule()
-	permissions.refresh_statistics()
+	deadline_kinds.ensure_shipped()
+	ensure_email_templates()
+	ensure_recipe_rules()

@@ -11,6 +11,8 @@ from legist_routing.engine.problems import Problem
 from legist_routing.services import messages
 
 RECEIPT = re.compile(r"^[A-Z]{3}\d{10}$")
+# What a notice's deadline is computed from.
+DEADLINE_INPUTS = ("deadline_kind", "notice_type", "form_type", "notice_date", "mailed", "response_due_date")
 
 
 def clean_receipt(value: str | None) -> str | None:
@@ -31,10 +33,20 @@ def validate_notice(notice):
 
 
 def set_deadlines(notice):
-	"""The printed date when given; otherwise computed by notice type. The legal limit rolls forward (8 CFR 1.2)."""
+	"""The printed date when given; otherwise computed from the notice's deadline kind, or the enabled kind for
+	its notice type and form (Notice Deadline Kind). The legal limit rolls forward (8 CFR 1.2)."""
 	from legist_routing.engine import deadlines
-	from legist_routing.services import calendars
+	from legist_routing.services import calendars, deadline_kinds
 
+	name = notice.get("deadline_kind")
+	chosen = deadline_kinds.chosen(name)
+	if name and chosen is None:
+		# The kind was disabled after this notice named it: its computed dates stay as they were, but
+		# nothing they depend on may change until the notice names an enabled kind (or none).
+		if notice.is_new() or any(notice.has_value_changed(f) for f in DEADLINE_INPUTS):
+			deadline_kinds.refuse_disabled(name)
+		if notice.deadline_computed:
+			return
 	printed_changed = notice.has_value_changed("response_due_date") and not notice.is_new()
 	if notice.deadline_computed and not printed_changed:
 		notice.response_due_date = None  # recompute from the (possibly edited) notice date
@@ -48,6 +60,8 @@ def set_deadlines(notice):
 		mailed=bool(notice.mailed),
 		printed=printed,
 		holidays=calendars.federal_holidays(years),
+		kinds=deadline_kinds.enabled(),
+		kind=chosen,
 	)
 	if found is None:
 		notice.legal_deadline = None
@@ -57,7 +71,7 @@ def set_deadlines(notice):
 	notice.deadline_computed = 0 if printed else 1
 	notice.response_due_date = found.working
 	notice.legal_deadline = found.legal
-	notice.deadline_basis = found.basis
+	notice.deadline_basis = messages.deadline_basis(found)
 
 
 def validate_case(case):

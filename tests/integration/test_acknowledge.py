@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import frappe
 import pytest
-from helpers import DRAFT_READY_RULE, SAMPLE_RULE, add_rule, draft_task, make_case, make_notice, tasks_of
+from helpers import (
+	DRAFT_READY_RULE,
+	SAMPLE_RULE,
+	add_rule,
+	draft_task,
+	finish_checklist,
+	make_case,
+	make_notice,
+	tasks_of,
+)
 
 from legist_routing import api
 
@@ -31,7 +40,7 @@ def test_task_status_change_routes(people):
 	add_rule(DRAFT_READY_RULE)
 	case = make_case(people)
 	make_notice(case)
-	draft = draft_task(case)
+	draft = finish_checklist(draft_task(case))
 	draft.status = "Draft Ready"
 	draft.save()
 	review = next(t for t in tasks_of(case) if t.title == "Attorney Review: RFE Response")

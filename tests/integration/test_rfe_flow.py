@@ -6,10 +6,11 @@ import datetime as dt
 import json
 
 import frappe
-from frappe.utils import add_days, get_datetime, getdate, now_datetime, nowdate
+from frappe.utils import get_datetime, getdate, now_datetime
 from helpers import (
 	SAMPLE_RULE,
 	add_rule,
+	days_before,
 	drain_queue_until,
 	guide_rule_text,
 	log_of,
@@ -51,8 +52,8 @@ def test_aos_case_receiving_rfe_is_routed(people, jobs_inline):
 	draft = tasks["Draft RFE Response"]
 	assert draft.template == "Draft RFE Response"
 	assert draft.assigned_to == people["paralegal"]
-	# 7 days before the USCIS date, at the firm's due hour.
-	assert get_datetime(draft.due) == dt.datetime.combine(getdate(add_days(nowdate(), 77)), dt.time(17))
+	# 10 days before the USCIS date (the template's buffer; the attorney's review is 7), at the due hour.
+	assert get_datetime(draft.due) == days_before(84, 10)
 	assert get_datetime(draft.hard_deadline).date() == getdate(notice.response_due_date)
 	checklist = frappe.get_all("Case Task Checklist Item", filters={"parent": draft.name}, pluck="item")
 	assert "Identify and list requested evidence items." in checklist
@@ -119,17 +120,29 @@ def test_duplicate_delivery_creates_nothing_twice(people):
 	assert log_of(twin.name) is None
 
 
-def test_a_rule_that_raises_never_blocks_the_save(people):
+def test_a_rule_that_raises_never_blocks_the_save(people, monkeypatch):
 	broken = {
 		"ruleName": "Broken",
 		"trigger": "document.received",
 		"conditions": {"document.type": "RFE"},
 		"actions": [
 			{"assign": "case.primaryParalegal", "dueInDays": 1},
-			# Valid JSON, but the title is longer than a task title may be: applying it raises.
-			{"createTask": "x" * 300},
+			{"createTask": "Draft RFE Response", "templateId": "rfe_response_template"},
 		],
 	}
+	# A valid rule whose second action fails while being applied (a bug, a lost connection): the first
+	# action's task is written, then the second raises.
+	from legist_routing.services import apply
+
+	real, calls = apply.create_task, []
+
+	def failing_second(*args, **kw):
+		calls.append(1)
+		if len(calls) == 2:
+			raise RuntimeError("applying the second action failed")
+		return real(*args, **kw)
+
+	monkeypatch.setattr(apply, "create_task", failing_second)
 	add_rule(broken)
 	case = make_case(people)
 	notice = make_notice(case)  # must not raise
@@ -138,7 +151,8 @@ def test_a_rule_that_raises_never_blocks_the_save(people):
 	assert tasks_of(case) == []
 	log = log_of(notice.name)
 	assert log.status == "Error"
-	assert "Traceback" in log.error
+	assert "Traceback" in log.error and "applying the second action failed" in log.error
+	assert len(calls) == 2
 	assert frappe.db.exists(
 		"Error Log", {"method": ["like", f"Routing failed: document.received {notice.name}%"]}
 	)

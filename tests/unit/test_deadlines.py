@@ -1,4 +1,5 @@
-"""USCIS response deadlines (8 CFR 1.2, 103.2(b)(8), 103.8(b)) and the firm's internal buffers."""
+"""USCIS response deadlines (8 CFR 1.2, 103.2(b)(8), 103.8(b), 205.2(d)) from deadline kinds as data, and
+the firm's internal buffers."""
 
 from __future__ import annotations
 
@@ -11,25 +12,47 @@ from hypothesis import strategies as st
 from legist_routing.engine import deadlines as DL
 from legist_routing.engine.calendar import is_open_day, make_calendar, us_federal_holidays
 from legist_routing.engine.deadlines import (
-	RESPONSE_PERIODS,
+	SHIPPED_KINDS,
 	Deadline,
+	DeadlineKind,
+	basis_of,
 	buffer_due,
+	clashing_kind,
 	crossed_thresholds,
 	days_left,
+	find_kind,
 	normalise_form,
 	notice_key,
-	response_deadline,
-	response_period,
 	roll_forward,
 )
 
 D = dt.date
 FEDERAL = us_federal_holidays(range(2020, 2036))
 NY = make_calendar()
+SHIPPED = {kind.name: kind for kind in SHIPPED_KINDS}
 
 
-def test_response_periods_are_the_four_notice_types():
-	assert RESPONSE_PERIODS == {"RFE": 84, "NOID": 30, "Decision": 30, "NOIR": 30}
+def response_deadline(*args, kinds=SHIPPED_KINDS, **kw):
+	"""The engine's, with the shipped kinds unless a test passes its own."""
+	return DL.response_deadline(*args, kinds=kinds, **kw)
+
+
+def response_period(*args, kinds=SHIPPED_KINDS):
+	return DL.response_period(*args, kinds=kinds)
+
+
+def test_shipped_kinds_are_the_guides_periods_with_their_authorities():
+	assert {k.name: (k.notice_type, k.form_type, k.period_days, k.mail_days) for k in SHIPPED_KINDS} == {
+		"RFE": ("RFE", None, 84, 3),
+		"RFE on Form I-539": ("RFE", "I-539", 30, 3),
+		"NOID": ("NOID", None, 30, 3),
+		"Decision": ("Decision", None, 30, 3),
+		"NOIR": (None, None, 30, 3),
+		"Revocation Appeal": (None, None, 15, 3),
+	}
+	assert SHIPPED["Revocation Appeal"].authority == "8 CFR 205.2(d)"
+	assert all(k.authority for k in SHIPPED_KINDS)
+	assert not any(clashing_kind(k, SHIPPED_KINDS) for k in SHIPPED_KINDS)
 
 
 # ------------------------------------------------------------------------------------ computed
@@ -40,6 +63,7 @@ def test_rfe_is_84_days_from_the_notice_date():
 		legal=D(2026, 8, 20),
 		basis="RFE: 84 days from the notice date (8 CFR 103.2(b)(8)(iv))",
 		days=84,
+		kind="RFE",
 	)
 
 
@@ -59,6 +83,7 @@ def test_rfe_on_form_i539_is_30_days(form):
 	deadline = response_deadline("RFE", D(2026, 6, 1), form_type=form)
 	assert (deadline.working, deadline.days) == (D(2026, 7, 1), 30)
 	assert "I-539" in deadline.basis and "PM-602-0040" in deadline.basis
+	assert deadline.kind == "RFE on Form I-539"
 
 
 def test_mailed_i539_rfe_is_33_days_and_rolls_past_independence_day():
@@ -92,10 +117,32 @@ def test_decision_appeal_window_is_30_days_or_33_mailed():
 	assert "I-290B" in served.basis and "103.3(a)(2)(i)" in served.basis
 
 
-def test_notice_of_intent_to_revoke_is_30_days():
-	deadline = response_deadline("Intent to Revoke", D(2026, 8, 3), mailed=True)
+def test_notice_of_intent_to_revoke_is_30_days_when_the_notice_names_it():
+	deadline = response_deadline("Other", D(2026, 8, 3), mailed=True, kind=SHIPPED["NOIR"])
 	assert (deadline.working, deadline.days) == (D(2026, 9, 5), 33)
-	assert deadline.basis.startswith("NOIR: ")
+	assert deadline.basis.startswith("NOIR: 30 days from the notice date to answer the notice of intent")
+	assert "205.2(b)" in deadline.basis
+
+
+def test_revocation_appeal_is_15_days_or_18_mailed_under_205_2_d():
+	"""8 CFR 205.2(d): an appeal within 15 days after service of the revocation; 103.8(b) adds 3 by mail."""
+	kind = SHIPPED["Revocation Appeal"]
+	served = response_deadline("Decision", D(2026, 8, 3), kind=kind, holidays=FEDERAL)
+	mailed = response_deadline("Decision", D(2026, 8, 3), mailed=True, kind=kind, holidays=FEDERAL)
+	assert (served.working, served.legal, served.days) == (D(2026, 8, 18), D(2026, 8, 18), 15)
+	assert (mailed.working, mailed.legal, mailed.days) == (D(2026, 8, 21), D(2026, 8, 21), 18)
+	assert served.basis == (
+		"Revocation Appeal: 15 days from the notice date to appeal the revocation of the petition's approval"
+		" (8 CFR 205.2(d))"
+	)
+	assert mailed.basis.endswith("(8 CFR 205.2(d)) + 3 days mailed (8 CFR 103.8(b))")
+	assert mailed.kind == "Revocation Appeal"
+
+
+def test_kinds_without_a_notice_type_never_apply_by_themselves():
+	assert response_deadline("Other", D(2026, 8, 3)) is None
+	assert find_kind(SHIPPED_KINDS, "Intent to Revoke") is None
+	assert find_kind(SHIPPED_KINDS, "Decision").name == "Decision"  # not the revocation appeal
 
 
 def test_working_deadline_on_a_monday_holiday_rolls_to_tuesday():
@@ -124,10 +171,12 @@ def test_without_holidays_only_weekends_roll():
 		("NOIR", "NOIR"),
 		("notice_of_intent_to_revoke", "NOIR"),
 		("Intent  to  Revoke", "NOIR"),
-		("Receipt", None),
-		("Biometrics Appointment", None),
-		("Interview", None),
-		("Transfer", None),
+		("Receipt", "Receipt"),
+		("Biometrics  Appointment", "Biometrics Appointment"),
+		("biometrics_appointment", "biometrics appointment"),
+		("Interview", "Interview"),
+		("", None),
+		("   ", None),
 		(None, None),
 		(42, None),
 	],
@@ -155,10 +204,73 @@ def test_dates_may_come_as_text_or_datetimes():
 	assert response_deadline("NOID", None, printed="2026-09-04").working == D(2026, 9, 4)
 
 
+# ------------------------------------------------------------------------------- kinds as data
+FIRM = (
+	*SHIPPED_KINDS,
+	DeadlineKind("Interview Follow-up", 10, "Firm policy", "Interview", mail_days=0, purpose="  "),
+	DeadlineKind("NOID on Form I-140", 33, "8 CFR 103.2(b)(8)(iv)", "noid", "form i140", mail_days=5),
+)
+
+
+def test_a_firm_added_kind_gives_a_type_without_a_shipped_period_its_deadline():
+	deadline = response_deadline("Interview", D(2026, 8, 3), kinds=FIRM, mailed=True)
+	assert (deadline.working, deadline.days, deadline.kind) == (D(2026, 8, 13), 10, "Interview Follow-up")
+	assert deadline.basis == "Interview Follow-up: 10 days from the notice date (Firm policy)"  # no mail days
+	assert response_deadline("Interview", D(2026, 8, 3)) is None  # the shipped kinds have none
+
+
+def test_a_firm_kind_for_a_form_wins_over_the_notice_types_kind_and_adds_its_own_mail_days():
+	deadline = response_deadline("Notice of Intent to Deny", D(2026, 8, 3), "I-140", mailed=True, kinds=FIRM)
+	assert (deadline.days, deadline.kind) == (38, "NOID on Form I-140")
+	assert deadline.basis.startswith(
+		"NOID on Form I-140: 33 days from the notice date (8 CFR 103.2(b)(8)(iv))"
+	)
+	assert " + 5 days mailed (8 CFR 103.8(b))" in deadline.basis
+	assert response_deadline("NOID", D(2026, 8, 3), "I-129", kinds=FIRM).kind == "NOID"
+
+
+def test_a_named_kind_wins_over_the_notice_types_kind():
+	deadline = response_deadline("RFE", D(2026, 8, 3), "I-539", kinds=FIRM, kind=SHIPPED["NOID"])
+	assert (deadline.days, deadline.kind) == (30, "NOID")
+	assert response_deadline("RFE", None, kinds=FIRM, kind=SHIPPED["NOID"]) is None  # still needs a date
+	printed = response_deadline("RFE", D(2026, 8, 3), printed=D(2026, 9, 1), kind=SHIPPED["NOID"])
+	assert (printed.basis, printed.kind) == ("printed on the notice", None)  # a printed date still wins
+
+
+def test_without_kinds_nothing_is_computed():
+	assert response_deadline("RFE", D(2026, 8, 3), kinds=()) is None
+	assert response_period("RFE", kinds=()) is None
+
+
+def test_kinds_may_come_as_any_iterable_and_their_order_never_matters():
+	twin = DeadlineKind("A twin RFE kind", 60, "Firm policy", "Request for Evidence")
+	assert find_kind(iter((SHIPPED["RFE"], twin)), "RFE").name == "A twin RFE kind"
+	assert find_kind(iter((twin, SHIPPED["RFE"])), "rfe").name == "A twin RFE kind"
+	assert find_kind(SHIPPED_KINDS, None) is None
+
+
+def test_clashing_kind_finds_another_kind_for_the_same_type_and_form():
+	twin = DeadlineKind("A twin RFE kind", 60, "Firm policy", "Request for Evidence")
+	assert clashing_kind(twin, SHIPPED_KINDS) == SHIPPED["RFE"]
+	assert clashing_kind(SHIPPED["RFE"], SHIPPED_KINDS) is None  # itself, by name, is no clash
+	other_form = DeadlineKind("RFE on Form I-129", 60, "Firm policy", "RFE", "I129")
+	assert clashing_kind(other_form, SHIPPED_KINDS) is None
+	assert clashing_kind(DeadlineKind("RFE 539", 20, "x", "rfe", "Form I-539"), SHIPPED_KINDS).name == (
+		"RFE on Form I-539"
+	)
+	assert clashing_kind(SHIPPED["Revocation Appeal"], (*SHIPPED_KINDS, SHIPPED["NOIR"])) is None
+
+
+def test_basis_names_the_kind_its_period_purpose_and_authority():
+	kind = DeadlineKind("Motion", 30, "8 CFR 103.5(a)(1)(i)", "Decision", mail_days=3, purpose=" to reopen ")
+	assert basis_of(kind) == "Motion: 30 days from the notice date to reopen (8 CFR 103.5(a)(1)(i))"
+	assert basis_of(kind, mailed=True).endswith("(8 CFR 103.5(a)(1)(i)) + 3 days mailed (8 CFR 103.8(b))")
+
+
 # ------------------------------------------------------------------------------------- printed
 def test_printed_date_wins_over_the_computed_period():
 	deadline = response_deadline("RFE", D(2026, 5, 28), mailed=True, printed=D(2026, 8, 19))
-	assert deadline == Deadline(D(2026, 8, 19), D(2026, 8, 19), "printed on the notice", None)
+	assert deadline == Deadline(D(2026, 8, 19), D(2026, 8, 19), "printed on the notice", None, None)
 
 
 def test_printed_saturday_rolls_to_monday():
@@ -282,7 +394,7 @@ NOTICE_DATES = st.dates(min_value=D(2021, 1, 1), max_value=D(2034, 6, 30))
 
 
 @given(
-	notice=st.sampled_from(["RFE", "NOID", "Decision", "NOIR"]),
+	notice=st.sampled_from(["RFE", "NOID", "Decision", "Request for Evidence"]),
 	day=NOTICE_DATES,
 	form=st.sampled_from([None, "I-539", "I-129"]),
 	mailed=st.booleans(),

@@ -1,11 +1,10 @@
-// The facts the server owns (closed statuses, manager roles, reasons), fetched once per page load.
+// The Case Task form: Acknowledge, Reassign (managers), the review decision, pause and resume; the closed
+// statuses, manager roles and reasons come from legist_routing.known() (public/js/constants.js).
 frappe.provide("legist_routing");
-legist_routing.constants =
-	legist_routing.constants || frappe.xcall("legist_routing.api.constants");
 
 frappe.ui.form.on("Case Task", {
 	async refresh(frm) {
-		const known = await legist_routing.constants;
+		const known = await legist_routing.known();
 		const closed = known.closed.includes(frm.doc.status);
 		if (!frm.is_new() && !frm.doc.acknowledged_at && !closed) {
 			frm.add_custom_button(__("Acknowledge"), () => {
@@ -42,7 +41,52 @@ frappe.ui.form.on("Case Task", {
 				d.show();
 			});
 		}
-		if (frm.doc.ack_due && !frm.doc.acknowledged_at && !closed) {
+		const mine = frm.doc.assigned_to === frappe.session.user;
+		const manager = frappe.user.has_role(known.manager_roles);
+		if (!frm.is_new() && !closed && frm.doc.kind === "Review" && (mine || manager)) {
+			const decide = (decision, comments) =>
+				frappe
+					.call("legist_routing.api.decide_task", { name: frm.doc.name, decision, comments })
+					.then(() => frm.reload_doc());
+			frm.add_custom_button(__("Approve"), () => decide("Approved"), __("Decide")).addClass(
+				"btn-primary"
+			);
+			frm.add_custom_button(
+				__("Send Back"),
+				() =>
+					frappe.prompt(
+						{
+							fieldname: "comments",
+							fieldtype: "Small Text",
+							label: __("What must change"),
+							reqd: 1,
+						},
+						(values) => decide("Rejected", values.comments),
+						__("Send the work back"),
+						__("Send Back")
+					),
+				__("Decide")
+			);
+		}
+		if (!frm.is_new() && !closed && frm.doc.kind !== "Notification") {
+			const paused = known.paused.includes(frm.doc.status);
+			const set = (status) => frm.set_value("status", status).then(() => frm.save());
+			if (paused) {
+				frm.add_custom_button(__("Resume"), () => set("In Progress"), __("Status"));
+			} else {
+				for (const status of known.paused) {
+					frm.add_custom_button(__(status), () => set(status), __("Status"));
+				}
+			}
+		}
+		if (frm.doc.paused_at) {
+			frm.dashboard.set_headline(
+				__("Waiting since {0}: the acknowledgement and due clocks are stopped; the legal deadline is not.", [
+					frappe.datetime.str_to_user(frm.doc.paused_at),
+				]),
+				"blue"
+			);
+		} else if (frm.doc.ack_due && !frm.doc.acknowledged_at && !closed) {
 			const late = frappe.datetime.str_to_obj(frm.doc.ack_due) < new Date();
 			frm.dashboard.set_headline(
 				late

@@ -19,6 +19,7 @@ class CaseNotice(Document):
 		case: DF.Link
 		deadline_basis: DF.SmallText | None
 		deadline_computed: DF.Check
+		deadline_kind: DF.Link | None
 		form_type: DF.Data | None
 		legal_deadline: DF.Date | None
 		mailed: DF.Check

@@ -1,6 +1,7 @@
 # Copyright (c) 2026, legist_routing developers and contributors
 # For license information, please see license.txt
 
+import frappe
 from frappe.model.document import Document
 
 from legist_routing.services import tasks
@@ -24,11 +25,16 @@ class CaseTask(Document):
 		acknowledged_by: DF.Link | None
 		assigned_at: DF.Datetime | None
 		assigned_to: DF.Link | None
+		assigned_via: DF.Data | None
 		case: DF.Link
 		case_notice: DF.Link | None
 		checklist: DF.Table[CaseTaskChecklistItem]
 		client_request: DF.Link | None
 		completed_at: DF.Datetime | None
+		decided_at: DF.Datetime | None
+		decided_by: DF.Link | None
+		decision: DF.Literal["", "Approved", "Rejected"]
+		decision_comments: DF.SmallText | None
 		description: DF.TextEditor | None
 		due: DF.Datetime | None
 		escalation: DF.JSON | None
@@ -39,14 +45,27 @@ class CaseTask(Document):
 		kind: DF.Literal["Work", "Review", "Notification"]
 		naming_series: DF.Literal["TASK-.YYYY.-.#####"]
 		next_escalation_at: DF.Datetime | None
+		paused_at: DF.Datetime | None
+		paused_hours: DF.Float
 		prepared_by: DF.Link | None
 		priority: DF.Literal["Urgent", "High", "Standard", "Low"]
 		reassignment_count: DF.Int
+		review_round: DF.Int
+		reviews_task: DF.Link | None
 		routing_key: DF.Data | None
 		routing_log: DF.Link | None
 		routing_rule: DF.Link | None
 		secondary_owner: DF.Link | None
-		status: DF.Literal["Open", "Acknowledged", "In Progress", "Draft Ready", "Completed", "Cancelled"]
+		status: DF.Literal[
+			"Open",
+			"Acknowledged",
+			"In Progress",
+			"Waiting on Client",
+			"Waiting on Third Party",
+			"Draft Ready",
+			"Completed",
+			"Cancelled",
+		]
 		template: DF.Link | None
 		title: DF.Data
 		unroutable: DF.Check
@@ -54,3 +73,13 @@ class CaseTask(Document):
 	# end: auto-generated types
 	def validate(self):
 		tasks.validate(self)
+
+
+def on_doctype_update():
+	# The KPI report's reviews (one kind's tasks completed in a period: every column the statement reads,
+	# so the index alone answers it) and the notifications its reassignments set aside.
+	frappe.db.add_index(
+		"Case Task",
+		["kind", "status", "completed_at", "assigned_at", "reassignment_count"],
+		"kind_status_completed_at_index",
+	)

@@ -13,6 +13,8 @@ class CaseTaskChecklistItem(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		attachment: DF.Attach | None
+		attachment_required: DF.Check
 		done: DF.Check
 		done_at: DF.Datetime | None
 		done_by: DF.Link | None

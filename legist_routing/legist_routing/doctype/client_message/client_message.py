@@ -1,6 +1,7 @@
 # Copyright (c) 2026, legist_routing developers and contributors
 # For license information, please see license.txt
 
+import frappe
 from frappe.model.document import Document
 
 from legist_routing.services import portal
@@ -32,3 +33,11 @@ class ClientMessage(Document):
 
 	def after_insert(self):
 		portal.deliver_message(self)
+
+
+def on_doctype_update():
+	# The KPI report asks, per message, whether an earlier one answered the same status change, and, per
+	# case, whether any did: both answered from this index alone.
+	frappe.db.add_index(
+		"Client Message", ["`case`", "status_changed_at", "sent_at"], "case_status_changed_at_index"
+	)

@@ -13,6 +13,7 @@ class TaskTemplateChecklistItem(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		attachment_required: DF.Check
 		item: DF.Data
 		parent: DF.Data
 		parentfield: DF.Data
