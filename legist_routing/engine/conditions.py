@@ -14,12 +14,13 @@ Text compares without regard to case or surrounding spaces ("standard" matches "
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeAlias, cast
 
 from legist_routing.engine import facts as F
-from legist_routing.engine.problems import Problem, hint
+from legist_routing.engine.problems import Problem, hint, shown, unstorable
 
 OPERATORS: dict[str, str] = {}
 for _canon, _spellings in {
@@ -38,12 +39,25 @@ for _canon, _spellings in {
 }.items():
 	for _s in _spellings:
 		OPERATORS[_s] = _canon
+CANONICAL_OPERATORS = tuple(dict.fromkeys(OPERATORS.values()))
 GROUPS = ("all", "any", "not")
 LEAF_KEYS = ("fact", "op", "operator", "value", "from", "to")
 _ORDERED_OPS = {"gt", "gte", "lt", "lte"}
 _LIST_OPS = {"in", "not_in"}
 _NO_VALUE_OPS = {"is_set", "is_not_set"}
 _MISSING = object()
+# How deep groups may nest (all / any / not inside one another): deeper trees are refused, not recursed.
+MAX_DEPTH = 10
+# How a problem names what a fact of each type takes.
+TYPE_NAMES = {
+	F.TEXT: "text",
+	F.USER: "user (an e-mail address or user id, as text)",
+	F.NUMBER: "number",
+	F.DATE: "date (YYYY-MM-DD)",
+	F.DATETIME: "date and time (YYYY-MM-DD HH:MM)",
+	F.BOOL: "true/false value",
+}
+_BOOL_WORDS = ("true", "false", "yes", "no", "1", "0")
 
 # A value in the form comparisons use (see _norm): a float for numbers, a date, a naive datetime, a bool
 # for checks, casefolded text; None for "not set".
@@ -92,6 +106,54 @@ def _norm(value: Any, kind: str) -> Value:
 			return value.strip().lower() in ("1", "true", "yes")
 		return bool(value)
 	return str(value).strip().casefold()
+
+
+def _strict(value: Any, kind: str) -> Value:
+	"""A value a rule wrote (not blank), checked against the fact's type and normalised like the facts.
+
+	Stricter than :func:`_norm`, which reads whatever the database holds: text facts take text, numbers
+	take finite numbers (or text that is one), dates take ISO text, checks take true / false (or 0 / 1,
+	"yes" / "no"). Raises ValueError (or TypeError, OverflowError) when the value is not of the type."""
+	if kind in (F.TEXT, F.USER):
+		if not isinstance(value, str):
+			raise TypeError(value)
+		return _norm(value, kind)
+	if kind == F.NUMBER:
+		if isinstance(value, bool) or not isinstance(value, int | float | str):
+			raise TypeError(value)
+		number = float(value)
+		if not math.isfinite(number):
+			raise ValueError(value)
+		return number
+	if kind == F.BOOL:
+		if isinstance(value, bool) or (isinstance(value, int) and value in (0, 1)):
+			return bool(value)
+		if isinstance(value, str) and value.strip().casefold() in _BOOL_WORDS:
+			return _norm(value, kind)
+		raise ValueError(value)
+	if isinstance(value, dt.date):  # a rule built in Python (JSON writes dates as text)
+		return _norm(value, kind)
+	if not isinstance(value, str):
+		raise TypeError(value)
+	text = value.strip()
+	if kind == F.DATE:
+		return dt.date.fromisoformat(text) if len(text) == 10 else dt.datetime.fromisoformat(text).date()
+	return dt.datetime.fromisoformat(text).replace(tzinfo=None)
+
+
+def _scalar(value: object, fact: F.FactRef, where: str) -> tuple[Value, list[Problem]]:
+	"""One value a condition compares with, type-checked (``None`` or blank: "not set")."""
+	type_name = TYPE_NAMES[fact.type]
+	if isinstance(value, list | dict):
+		return None, [Problem(where, "not_a_scalar", {"value": value, "type": type_name})]
+	if value is None or (isinstance(value, str) and not value.strip()):
+		return None, []
+	if isinstance(value, str) and unstorable(value):
+		return None, [Problem(where, "bad_characters")]
+	try:
+		return _strict(value, fact.type), []
+	except (TypeError, ValueError, OverflowError):
+		return None, [Problem(where, "bad_value", {"value": value, "type": type_name})]
 
 
 def jsonable(value: object) -> object:
@@ -207,13 +269,17 @@ ALWAYS = Group("all", ())
 
 
 # ------------------------------------------------------------------------------------------ parser
-def parse(tree: object, trigger: str | None, where: str = "conditions") -> tuple[Node | None, list[Problem]]:
+def parse(
+	tree: object, trigger: str | None, where: str = "conditions", depth: int = 0
+) -> tuple[Node | None, list[Problem]]:
 	"""Compile a condition tree, returning it with every problem found (the tree is unusable if any,
-	and may be None)."""
+	and may be None). ``depth``: how many groups enclose ``tree``."""
+	if depth > MAX_DEPTH:
+		return ALWAYS, [Problem(where, "too_deep", {"max": MAX_DEPTH})]
 	if tree is None or tree == {} or tree == []:
 		return ALWAYS, []
 	if isinstance(tree, list):
-		return _group("all", tree, trigger, where)
+		return _group("all", tree, trigger, where, depth)
 	if not isinstance(tree, dict):
 		return ALWAYS, [Problem(where, "not_an_object")]
 	if "fact" in tree:
@@ -223,9 +289,9 @@ def parse(tree: object, trigger: str | None, where: str = "conditions") -> tuple
 	for key, value in tree.items():
 		node: Node | None
 		if key in ("all", "any"):
-			node, found = _group(key, value, trigger, f"{where}.{key}")
+			node, found = _group(key, value, trigger, f"{where}.{key}", depth)
 		elif key == "not":
-			inner, found = parse(value, trigger, f"{where}.not")
+			inner, found = parse(value, trigger, f"{where}.not", depth + 1)
 			node = Group("not", (inner,)) if inner is not None else None
 		else:
 			node, found = _shorthand_leaf(key, value, trigger, f"{where}.{key}")
@@ -237,7 +303,9 @@ def parse(tree: object, trigger: str | None, where: str = "conditions") -> tuple
 	return Group("all", tuple(nodes)), problems
 
 
-def _group(kind: str, items: object, trigger: str | None, where: str) -> tuple[Group, list[Problem]]:
+def _group(
+	kind: str, items: object, trigger: str | None, where: str, depth: int
+) -> tuple[Group, list[Problem]]:
 	if not isinstance(items, list):
 		return ALWAYS, [Problem(where, "not_a_list")]
 	if not items:
@@ -245,7 +313,7 @@ def _group(kind: str, items: object, trigger: str | None, where: str) -> tuple[G
 	children: list[Node] = []
 	problems: list[Problem] = []
 	for i, item in enumerate(items):
-		node, found = parse(item, trigger, f"{where}[{i}]")
+		node, found = parse(item, trigger, f"{where}[{i}]", depth + 1)
 		if node is not None:
 			children.append(node)
 		problems += found
@@ -261,6 +329,10 @@ def _shorthand_leaf(
 		((op, operand),) = value.items()
 		if OPERATORS.get(op) == "changed":
 			operand = operand if isinstance(operand, dict) else {}
+			extra = [k for k in operand if k not in ("from", "to")]
+			if extra:
+				params = {"key": extra[0], "hint": hint(extra[0], ("from", "to"), ("from", "to"))}
+				return None, [Problem(f"{where}.{extra[0]}", "unknown_key", params)]
 			spec = {
 				"fact": path,
 				"op": op,
@@ -280,30 +352,33 @@ def _explicit_leaf(
 	problems: list[Problem] = []
 	for key in spec:
 		if key not in LEAF_KEYS:
-			problems.append(Problem(where, "unknown_key", {"key": key, "hint": hint(key, LEAF_KEYS)}))
+			problems.append(
+				Problem(where, "unknown_key", {"key": key, "hint": hint(key, LEAF_KEYS, LEAF_KEYS)})
+			)
 	fact, found = F.check_fact(spec.get("fact"), fact_where or f"{where}.fact", trigger)
 	problems += found
 	written_op = spec.get("op", spec.get("operator", "equals"))
 	op = OPERATORS.get(written_op) if isinstance(written_op, str) else None
 	if op is None:
 		problems.append(
-			Problem(where, "unknown_operator", {"op": written_op, "hint": hint(str(written_op), OPERATORS)})
+			Problem(
+				where,
+				"unknown_operator",
+				{"op": written_op, "hint": hint(shown(written_op), OPERATORS, CANONICAL_OPERATORS)},
+			)
 		)
 	if problems or fact is None or op is None:
 		return None, problems
 	raw = spec.get("value")
+	value_where = where if fact_where else f"{where}.value"  # the shorthand writes the value at the fact
 	if op == "changed":
 		if "from" not in spec and "to" not in spec:
 			return None, [Problem(where, "changed_needs_from_or_to")]
 		kw: dict[str, Value] = {}
 		for side in ("from", "to"):
 			if side in spec:
-				try:
-					kw["changed_" + side] = _norm(spec[side], fact.type)
-				except (TypeError, ValueError):
-					problems.append(
-						Problem(f"{where}.{side}", "bad_value", {"value": spec[side], "type": fact.type})
-					)
+				kw["changed_" + side], found = _scalar(spec[side], fact, f"{where}.{side}")
+				problems += found
 		if problems:
 			return None, problems
 		return Leaf(fact, op, None, dict(spec), **kw), []
@@ -313,20 +388,33 @@ def _explicit_leaf(
 				where, "operator_needs_order", {"op": written_op, "path": fact.written, "type": fact.type}
 			)
 		]
-	if op in _LIST_OPS and not isinstance(raw, list):
-		return None, [Problem(where, "operator_needs_list", {"op": written_op})]
-	value: Value | tuple[Value, ...]
-	try:
-		if op in _LIST_OPS:
-			value = tuple(_norm(v, fact.type) for v in cast("list[Any]", raw))  # a list: checked above
-		elif op in _NO_VALUE_OPS:
-			value = None
-		elif op == "contains":
-			value = _norm(raw, F.TEXT)
-		else:
-			value = _norm(raw, fact.type)
-	except (TypeError, ValueError):
-		return None, [Problem(where, "bad_value", {"value": raw, "type": fact.type})]
+	if op == "contains" and fact.type not in (F.TEXT, F.USER):
+		return None, [
+			Problem(where, "operator_needs_text", {"op": written_op, "path": fact.written, "type": fact.type})
+		]
+	if op in _NO_VALUE_OPS:
+		if isinstance(raw, list | dict):  # {"is_set": true} is the shorthand's way; nothing else is kept
+			return None, [Problem(value_where, "no_value", {"op": written_op})]
+		return Leaf(fact, op, None, raw), []
+	if op in _LIST_OPS:
+		if not isinstance(raw, list):
+			return None, [Problem(where, "operator_needs_list", {"op": written_op})]
+		if not raw:
+			return None, [Problem(value_where, "empty_list", {"op": written_op})]
+		values: list[Value] = []
+		for i, item in enumerate(raw):
+			normalised, found = _scalar(item, fact, f"{value_where}[{i}]")
+			values.append(normalised)
+			problems += found
+		return (None, problems) if problems else (Leaf(fact, op, tuple(values), raw), [])
+	if isinstance(raw, list | dict):
+		return None, [Problem(value_where, "one_value", {"op": written_op})]
+	value, problems = _scalar(raw, fact, value_where)
+	if problems:
+		return None, problems
+	if value is None and op not in ("equals", "not_equals"):
+		# equals / not_equals a blank value mean "not set"; nothing else compares with nothing
+		return None, [Problem(value_where, "value_required", {"op": written_op})]
 	return Leaf(fact, op, value, raw), []
 
 

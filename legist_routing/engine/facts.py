@@ -19,6 +19,11 @@ TEXT, NUMBER, DATE, DATETIME, USER, BOOL = "text", "number", "date", "datetime",
 ORDERED = {NUMBER, DATE, DATETIME}
 # A task in one of these statuses is done: its clocks stop and nothing escalates it.
 CLOSED_TASK_STATUSES = ("Completed", "Cancelled")
+# A task in one of these statuses waits on someone outside the firm: its acknowledgement and completion
+# clocks stop (counted in business time), its legal deadline does not.
+PAUSED_TASK_STATUSES = ("Waiting on Client", "Waiting on Third Party")
+# A case in one of these statuses is over: its open tasks are closed and stop escalating.
+CLOSED_CASE_STATUSES = ("Approved", "Denied", "Withdrawn", "Closed")
 
 # What the engine reads: canonical fact path -> value as the services found it (text, number, date...).
 Facts: TypeAlias = Mapping[str, Any]
@@ -69,10 +74,17 @@ FACTS: dict[str, str] = {
 	"task.secondary_owner": USER,
 	"task.priority": TEXT,
 	"task.escalation_level": NUMBER,
+	"task.decision": TEXT,
+	"task.review_round": NUMBER,
+	"task.paused_hours": NUMBER,
 	# an approaching deadline
 	"deadline.days_left": NUMBER,
 	"deadline.kind": TEXT,
 	"deadline.threshold": NUMBER,
+	# an appointment (biometrics, interview) coming near or just past
+	"appointment.hours_left": NUMBER,
+	"appointment.confirmed": BOOL,
+	"appointment.threshold": NUMBER,
 	# the firm
 	"operations.manager": USER,
 }
@@ -85,6 +97,8 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
 	"portal.upload": ("case", "document", "operations"),
 	"task.status_changed": ("case", "task", "operations"),
 	"deadline.approaching": ("case", "document", "deadline", "operations"),
+	"appointment.approaching": ("case", "document", "appointment", "operations"),
+	"appointment.passed": ("case", "document", "appointment", "operations"),
 }
 
 # The guide's names (and a few natural variants) for canonical paths.

@@ -1,25 +1,31 @@
-"""The guide's KPIs as plain formulas over task records (dicts or objects with the named attributes).
+"""The guide's KPIs: the arithmetic on the counts the database returns, and the periods of a trend.
 
-- acknowledgement rate: of the tasks whose acknowledgement was due in the period (or that were
-  acknowledged), the share acknowledged by their ``ack_due``;
-- time to attorney review: median hours from a review task's creation (the draft handed over) to its
-  completion;
-- missed deadlines: tasks completed after their hard deadline, or still open past it;
-- reassignment rate: the share of tasks that were reassigned at least once;
-- client communication latency: median hours from a case's status change to the client being told.
+The database does the counting (``services/kpis.py``: aggregate statements grouped by period, medians and
+percentiles by its own ``PERCENTILE_CONT``); what is left needs no database and is kept here, pure:
+
+- the periods of a trend (weeks start on Monday, months on the 1st), empty ones included;
+- ratios and means that are ``None`` where nothing was measured (never a division by zero, never a 0%
+  that means "nothing happened");
+- folding the grouped cells a statement returns (one per combination of periods) into totals and per
+  period sums: at most a few hundred aggregate rows, never the tasks themselves.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import statistics
-from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any, TypeAlias
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
-# A task (or review) record: a dict (Frappe's rows are dicts) or any object with the named attributes;
-# a missing field reads as None.
-Record: TypeAlias = dict[str, Any] | object
+# The five KPIs of the guide, in its order.
+KEYS = (
+	"acknowledgement_rate",
+	"time_to_attorney_review",
+	"missed_deadlines",
+	"reassignment_rate",
+	"client_communication_latency",
+)
+GRAINS = ("Day", "Week", "Month", "Quarter", "Year")
 
 
 @dataclass(frozen=True)
@@ -28,63 +34,112 @@ class Kpi:
 	value: float | None  # None: nothing to measure in the period
 	numerator: float = 0
 	denominator: float = 0
-	unit: str = ""
+	unit: str = ""  # "%" (a share, 0..1), "h" (hours), "" (a count)
+	trend: tuple[float | None, ...] = field(default=())  # one value per period, in the order of periods()
+	parent: str | None = None  # a breakdown row: the KPI it details
 
 
-def _get(row: Record, name: str) -> Any:
-	return row.get(name) if isinstance(row, dict) else getattr(row, name, None)
+def period_start(day: dt.date, grain: str) -> dt.date:
+	"""The first day of the day, week (Monday), month, quarter or year that ``day`` falls in."""
+	if grain == "Day":
+		return day
+	if grain == "Week":
+		return day - dt.timedelta(days=day.weekday())
+	if grain == "Month":
+		return day.replace(day=1)
+	if grain == "Quarter":
+		return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
+	if grain == "Year":
+		return day.replace(month=1, day=1)
+	raise ValueError(f"unknown grain {grain!r}; use one of {', '.join(GRAINS)}")
 
 
-def acknowledgement_rate(tasks: Iterable[Record], now: dt.datetime) -> Kpi:
-	due = on_time = 0
-	for t in tasks:
-		ack_due: dt.datetime | None = _get(t, "ack_due")
-		acked: dt.datetime | None = _get(t, "acknowledged_at")
-		if ack_due is None or (acked is None and ack_due > now):
-			continue  # not yet due: neither on time nor late
-		due += 1
-		on_time += acked is not None and acked <= ack_due
-	return Kpi("acknowledgement_rate", on_time / due if due else None, on_time, due, "%")
+def next_period(start: dt.date, grain: str) -> dt.date:
+	"""The first day of the period after the one starting on ``start``."""
+	if grain == "Day":
+		return start + dt.timedelta(days=1)
+	if grain == "Week":
+		return start + dt.timedelta(days=7)
+	months = {"Month": 1, "Quarter": 3, "Year": 12}[grain]
+	index = start.year * 12 + start.month - 1 + months
+	return dt.date(index // 12, index % 12 + 1, 1)
 
 
-def time_to_review(reviews: Iterable[Record]) -> Kpi:
-	hours: list[float] = [
-		(_get(r, "completed_at") - _get(r, "creation")).total_seconds() / 3600
-		for r in reviews
-		if _get(r, "completed_at") and _get(r, "creation")
-	]
+def periods(start: dt.date, end: dt.date, grain: str) -> list[dt.date]:
+	"""The first days of every period from the one holding ``start`` to the one holding ``end``."""
+	out: list[dt.date] = []
+	if end < start:
+		return out
+	current, last = period_start(start, grain), period_start(end, grain)
+	while current <= last:
+		out.append(current)
+		current = next_period(current, grain)
+	return out
+
+
+def ratio(numerator: float, denominator: float) -> float | None:
+	"""``numerator / denominator``, or None when there is nothing to divide by."""
+	return numerator / denominator if denominator else None
+
+
+def hours(value: float | None) -> float | None:
+	"""Hours as the KPIs show them: to two decimals."""
+	return None if value is None else round(float(value), 2)
+
+
+def fold(cells: Iterable[Mapping[str, Any]], by: str, fields: Sequence[str]) -> dict[Any, dict[str, float]]:
+	"""Sum ``fields`` of the grouped ``cells`` per value of their ``by`` column (a cell whose ``by`` is None
+	belongs to no period of that measure and is left out); the key None holds the grand total."""
+	out: dict[Any, dict[str, float]] = {None: dict.fromkeys(fields, 0.0)}
+	for cell in cells:
+		key = cell.get(by)
+		if key is None:
+			continue
+		slot = out.setdefault(key, dict.fromkeys(fields, 0.0))
+		for name in fields:
+			value = float(cell.get(name) or 0)
+			slot[name] += value
+			out[None][name] += value
+	return out
+
+
+def rate(
+	key: str,
+	sums: Mapping[Any, Mapping[str, float]],
+	num: str,
+	den: str,
+	keys: Sequence[Any],
+	parent: str | None = None,
+) -> Kpi:
+	"""A share (``num`` of ``den``) over the period and per period ``keys``, from ``fold``'s sums."""
+	total = sums[None]
 	return Kpi(
-		"time_to_attorney_review", statistics.median(hours) if hours else None, len(hours), len(hours), "h"
+		key,
+		ratio(total[num], total[den]),
+		total[num],
+		total[den],
+		"%",
+		tuple(ratio(sums[k][num], sums[k][den]) if k in sums else None for k in keys),
+		parent,
 	)
 
 
-def missed_deadlines(tasks: Iterable[Record], now: dt.datetime) -> Kpi:
-	missed = counted = 0
-	for t in tasks:
-		deadline: dt.datetime | None = _get(t, "hard_deadline")
-		if deadline is None or _get(t, "status") == "Cancelled":
-			continue
-		counted += 1
-		done: dt.datetime | None = _get(t, "completed_at")
-		missed += (done is not None and done > deadline) or (done is None and now > deadline)
-	return Kpi("missed_deadlines", missed, missed, counted, "")
-
-
-def reassignment_rate(tasks: Iterable[Record]) -> Kpi:
-	total = moved = 0
-	for t in tasks:
-		total += 1
-		moved += (_get(t, "reassignment_count") or 0) > 0
-	return Kpi("reassignment_rate", moved / total if total else None, moved, total, "%")
-
-
-def communication_latency(pairs: Iterable[tuple[dt.datetime | None, dt.datetime | None]]) -> Kpi:
-	"""``pairs``: (status changed at, client told at); a pair missing either is not counted."""
-	hours = [(told - changed).total_seconds() / 3600 for changed, told in pairs if told and changed]
+def count(
+	key: str,
+	sums: Mapping[Any, Mapping[str, float]],
+	num: str,
+	den: str | None,
+	keys: Sequence[Any],
+	parent: str | None = None,
+) -> Kpi:
+	"""A count (of ``den`` when given, as its "out of"), over the period and per period ``keys``."""
+	total = sums[None]
 	return Kpi(
-		"client_communication_latency",
-		statistics.median(hours) if hours else None,
-		len(hours),
-		len(hours),
-		"h",
+		key,
+		total[num],
+		total[num],
+		total[den] if den else 0,
+		"",
+		tuple(sums[k][num] if k in sums else 0 for k in keys),
+		parent,
 	)

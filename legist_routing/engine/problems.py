@@ -7,6 +7,8 @@ carries a code and its parameters, and ``services/messages.py`` turns the code i
 from __future__ import annotations
 
 import difflib
+import re
+import reprlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,7 +41,46 @@ TEMPLATES: dict[str, str] = {
 	"bad_json": "is not valid JSON: {detail}",
 	"duplicate_rule": "rule name '{value}' appears more than once in this import",
 	"bad_receipt_number": "'{value}' is not a USCIS receipt number: it must be three letters and ten digits, for example IOE0912345678",
+	# values, windows and names (every bad rule refused clearly)
+	"value_required": "operator '{op}' needs a value to compare with",
+	"no_value": "operator '{op}' compares with nothing; leave the value out",
+	"not_a_scalar": "'{value}' must be a single {type}, not a list or an object",
+	"one_value": "operator '{op}' takes one value; to match any of several use 'in'",
+	"empty_list": "operator '{op}' needs at least one value in its list",
+	"operator_needs_text": "operator '{op}' searches text, but '{path}' is {type}; use 'equals' or 'in'",
+	"too_deep": "conditions nest deeper than {max} groups; flatten them",
+	"too_many_days": "must be at most {max} days (a year), got {value}",
+	"too_many_hours": "must be at most {max} hours (a year), got {value}",
+	"out_of_range": "must be between {min} and {max}, got {value}",
+	"too_long": "must be at most {max} characters, it has {length}; shorten it",
+	"markup": "must not contain markup ('<' or '>'); remove it",
+	"bad_characters": "contains characters that cannot be stored (control characters or broken Unicode); remove them",
+	"not_a_boolean": "must be true or false, got '{value}'",
+	"no_recipients": "names nobody; give at least one recipient",
+	# found by the services' import
+	"rule_exists": "a Routing Rule named '{value}' already exists; rename this rule or import with overwrite",
+	"refused_on_save": "was refused when saved: {detail}",
 }
+
+# What a problem shows of a value the input held: long text cut short, deep structures elided, broken
+# Unicode escaped, so that no input can make the message itself fail or flood the screen.
+_SHOWN = reprlib.Repr()
+_SHOWN.maxlevel, _SHOWN.maxlist, _SHOWN.maxdict, _SHOWN.maxtuple = 3, 6, 6, 6
+_SHOWN.maxstring, _SHOWN.maxother, _SHOWN.maxlong = 60, 80, 40
+SHOWN_LENGTH = 80
+# Control characters (Unicode category Cc) and lone surrogates; a text may keep tabs and line breaks.
+_UNSTORABLE_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_UNSTORABLE_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+# The parameters that hold what the input said (the others are the engine's own words: hints, lists).
+INPUT_PARAMS = ("value", "key", "op", "field", "path")
+
+
+def shown(value: object) -> str:
+	"""``value`` as a message shows it (text as it is, anything else as Python writes it), bounded."""
+	text = value if isinstance(value, str) else _SHOWN.repr(value)
+	if len(text) > SHOWN_LENGTH:
+		text = text[: SHOWN_LENGTH - 1] + "…"
+	return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -55,7 +96,9 @@ class Problem:
 	def message(self) -> str:
 		template = TEMPLATES.get(self.code, self.code)
 		try:
-			return template.format(**self.params)
+			return template.format(
+				**{k: shown(v) if k in INPUT_PARAMS else v for k, v in self.params.items()}
+			)
 		except (KeyError, IndexError):
 			return template
 
@@ -66,6 +109,12 @@ class Problem:
 		return {"path": self.path, "code": self.code, "params": self.params, "message": str(self)}
 
 
+def unstorable(text: str, newlines: bool = False) -> bool:
+	"""Whether ``text`` holds what a rule must not: control characters (line breaks and tabs only where
+	``newlines``) or broken Unicode (a lone surrogate, which no database column can store)."""
+	return (_UNSTORABLE_TEXT if newlines else _UNSTORABLE_NAME).search(text) is not None
+
+
 def did_you_mean(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> str:
 	"""The closest candidate to ``word``, or ``""``."""
 	lowered = {c.lower(): c for c in candidates}
@@ -73,10 +122,15 @@ def did_you_mean(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> s
 	return lowered[match[0]] if match else ""
 
 
-def hint(word: str, candidates: Iterable[str]) -> str:
-	"""``"; did you mean 'x'?"`` when a close candidate exists, else ``""``."""
+def hint(word: str, candidates: Iterable[str], choices: Iterable[str] | None = None) -> str:
+	"""``"; did you mean 'x'?"`` when a close candidate exists; else ``"; use one of: a, b"`` when
+	``choices`` are given (the fix, spelt out), else ``""``."""
+	candidates = list(candidates)
 	best = did_you_mean(word, candidates)
-	return f"; did you mean '{best}'?" if best else ""
+	if best:
+		return f"; did you mean '{best}'?"
+	listed = ", ".join(choices) if choices is not None else ""
+	return f"; use one of: {listed}" if listed else ""
 
 
 class RuleError(ValueError):

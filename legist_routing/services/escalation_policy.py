@@ -13,7 +13,7 @@ from frappe import _
 from legist_routing.engine import escalation as E
 from legist_routing.engine import facts as F
 from legist_routing.engine.escalation import split_targets
-from legist_routing.services import assignment, calendars, facts, journal, settings
+from legist_routing.services import assignment, calendars, facts, journal, messages, settings
 
 WATCH = {"Not Acknowledged": "not_acknowledged", "Not Completed": "not_completed"}
 ANCHOR = {"After Assignment": "assignment", "Before Due": "due", "Before Hard Deadline": "deadline"}
@@ -43,6 +43,53 @@ def policy_from_doc(doc) -> E.Policy:
 			for row in doc.stages
 		),
 	)
+
+
+def policy_to_json(doc) -> dict:
+	"""A policy's content as JSON, in the engine's words (the versions keep it, compare it and restore it):
+	its name, description and stages in order."""
+	return {
+		"policyName": doc.policy_name,
+		"description": doc.description or "",
+		"stages": [
+			{
+				"stage": row.stage_key,
+				"watch": WATCH.get(row.watch, row.watch),
+				"hours": float(row.hours or 0),
+				"anchor": ANCHOR.get(row.anchor, row.anchor),
+				"clock": CLOCK.get(row.clock or "Business Hours", row.clock),
+				"action": ACTION.get(row.action, row.action),
+				"target": row.target or None,
+				"channels": list(CHANNELS.get(row.channels or "In-App and Email", (row.channels,))),
+			}
+			for row in doc.stages
+		],
+	}
+
+
+def json_to_policy_fields(data: dict) -> dict:
+	"""The form's fields of a policy given as ``policy_to_json`` writes it."""
+
+	def form(mapping: dict, value):
+		return next((label for label, code in mapping.items() if code == value), value)
+
+	return {
+		"policy_name": data["policyName"],
+		"description": data.get("description") or "",
+		"stages": [
+			{
+				"stage_key": stage["stage"],
+				"watch": form(WATCH, stage["watch"]),
+				"hours": stage.get("hours") or 0,
+				"anchor": form(ANCHOR, stage["anchor"]),
+				"clock": form(CLOCK, stage.get("clock") or "business"),
+				"action": form(ACTION, stage["action"]),
+				"target": stage.get("target") or None,
+				"channels": form(CHANNELS, tuple(stage.get("channels") or ("in_app", "email"))),
+			}
+			for stage in data.get("stages") or []
+		],
+	}
 
 
 def target_problems(target: str | None) -> list[str]:
@@ -107,6 +154,19 @@ def _policy_for(task) -> E.Policy | None:
 	return None
 
 
+def policy_version(policy: E.Policy | None) -> dict:
+	"""``{"policy": name, "policy_version": n}`` of a named policy, as the document cache holds it (the
+	copy ``policy_for`` mapped); empty for a rule's own escalation block or none."""
+	if policy is None or policy.name.startswith("rule:"):
+		return {}
+	try:
+		version = frappe.get_cached_doc("Escalation Policy", policy.name).get("version")
+	except frappe.DoesNotExistError:
+		frappe.clear_last_message()
+		version = None
+	return {"policy": policy.name, "policy_version": version}
+
+
 # -------------------------------------------------------------------------------------- planning
 def clock_for(task, cal) -> E.TaskClock:
 	return E.TaskClock(
@@ -116,6 +176,8 @@ def clock_for(task, cal) -> E.TaskClock:
 		due=calendars.to_calendar(_dt(task.due), cal),
 		hard_deadline=calendars.to_calendar(_dt(task.hard_deadline), cal),
 		assignee=task.assigned_to,
+		paused=task.status in settings.PAUSED,
+		paused_hours=float(task.paused_hours or 0),
 	)
 
 
@@ -185,8 +247,8 @@ def escalation_summary(task, stage: E.Stage) -> tuple[list[str], str, str, str]:
 	users = resolve_targets(task, stage.target)
 	outstanding = [row.item for row in task.get("checklist", []) if not row.done and row.required]
 	case_title = frappe.db.get_value("Case", task.case, "case_title")
-	lines = E.summary_lines(
-		task.title, case_title, task.assigned_to, task.due, task.hard_deadline, outstanding
+	lines = messages.escalation_summary_lines(
+		E.summary_codes(task.title, case_title, task.assigned_to, task.due, task.hard_deadline, outstanding)
 	)
 	subject = _("Escalation: {0} on {1}").format(task.title, case_title)
 	body = "<br>".join(frappe.utils.escape_html(line) for line in lines)

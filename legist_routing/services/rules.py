@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
+import unicodedata
 
 import frappe
 from frappe import _
@@ -12,23 +14,31 @@ from frappe.utils import now_datetime
 from legist_routing.engine import facts as F
 from legist_routing.engine.decide import Context, RuleSet, Template
 from legist_routing.engine.problems import Problem
-from legist_routing.engine.rules import RULE_KEYS, Rule, export_rule, parse_rule
+from legist_routing.engine.rules import RULE_KEYS, Rule, export_rule, parse_rule, text_problems
 from legist_routing.services import calendars, messages, settings
 
 STAMP_KEY = "legist_routing:rules_stamp"
-_compiled: dict[str, tuple[str, RuleSet, dict]] = {}  # site -> (stamp, rules, templates)
+_compiled: dict[str, tuple[str, CompiledRules, dict]] = {}  # site -> (stamp, rules, templates)
 
 
 # ------------------------------------------------------------------------------------------ cache
 def bump(doc=None, method=None):
-	"""Invalidate every worker's compiled rules (called when rules or templates change)."""
+	"""Invalidate every worker's compiled rules (called when rules or templates change), now and again when
+	the transaction ends: a rule compiled meanwhile from rows that are then rolled back must not stay."""
+	_new_stamp()
+	if getattr(frappe.local, "db", None):
+		frappe.db.after_commit.add(_new_stamp)
+		frappe.db.after_rollback.add(_new_stamp)
+
+
+def _new_stamp():
 	frappe.cache.set_value(STAMP_KEY, frappe.generate_hash(length=10))
 
 
 def _stamp() -> str:
 	stamp = frappe.cache.get_value(STAMP_KEY)
 	if not stamp:
-		bump()
+		_new_stamp()
 		stamp = frappe.cache.get_value(STAMP_KEY)
 	return stamp
 
@@ -40,7 +50,7 @@ RULE_FIELDS = tuple(
 JSON_FIELDS = ("conditions", "actions", "escalation")
 
 
-def get_compiled(log_invalid: bool = True) -> tuple[RuleSet, dict]:
+def get_compiled(log_invalid: bool = True) -> tuple[CompiledRules, dict]:
 	"""The enabled rules, compiled, and the templates, cached per process until a rule or template changes.
 
 	``log_invalid=False`` (the simulator: it writes nothing) leaves an invalid rule out without an Error
@@ -70,10 +80,33 @@ def get_compiled(log_invalid: bool = True) -> tuple[RuleSet, dict]:
 				)
 			continue
 		rules.append(rule)
-	ruleset = RuleSet(rules)
+	ruleset = CompiledRules(rules, _versions())
 	if log_invalid or not invalid:
 		_compiled[frappe.local.site] = (stamp, ruleset, templates)
 	return ruleset, templates
+
+
+class CompiledRules(RuleSet):
+	"""The enabled rules as compiled, with each one's version then: the Routing Log names the version that
+	decided, not the one current when the log is written."""
+
+	def __init__(self, rules, versions: dict[str, tuple[int, str | None]]):
+		super().__init__(rules)
+		self.versions = versions  # rule name -> (version number, its Routing Config Version)
+
+
+def _versions() -> dict[str, tuple[int, str | None]]:
+	"""Each enabled rule's current version number and Routing Config Version, in one query (read in the
+	same transaction as the rules themselves)."""
+	return {
+		name: (int(number or 0), row)
+		for name, number, row in frappe.db.sql(
+			"""select r.name, r.version, v.name from `tabRouting Rule` r
+			left join `tabRouting Config Version` v on v.reference_doctype = 'Routing Rule'
+				and v.reference_name = r.name and v.version = r.version
+			where r.enabled = 1"""
+		)
+	}
 
 
 def context(templates: dict, now=None) -> Context:
@@ -108,10 +141,12 @@ def load_templates() -> dict[str, Template]:
 	for item in frappe.get_all(
 		"Task Template Checklist Item",
 		filters={"parenttype": "Task Template"},
-		fields=["parent", "item", "required"],
+		fields=["parent", "item", "required", "attachment_required"],
 		order_by="idx asc",
 	):
-		checklist.setdefault(item.parent, []).append((item.item, bool(item.required)))
+		checklist.setdefault(item.parent, []).append(
+			(item.item, bool(item.required), bool(item.attachment_required))
+		)
 	templates: dict[str, Template] = {}
 	for row in rows:
 		template = Template(
@@ -218,6 +253,7 @@ def validate_document(doc) -> Rule:
 
 
 def throw(problems: list[Problem], heading: str):
+	frappe.local.flags.disable_traceback = True  # a refusal of what the user wrote, not a server error
 	frappe.throw(
 		messages.problems_html(problems, heading),
 		title=_("Invalid routing rule"),
@@ -226,53 +262,115 @@ def throw(problems: list[Problem], heading: str):
 
 
 # -------------------------------------------------------------------------------- import / export
-def parse_import(payload) -> list[dict]:
-	"""Accept one rule or a list of rules, as JSON text or already decoded."""
-	if isinstance(payload, str | bytes):
+IMPORT_SAVEPOINT = "legist_import_rules"
+
+
+def parse_import(payload) -> list:
+	"""Accept one rule or a list of rules, as JSON text or already decoded (``{"rules": [...]}`` too)."""
+	if isinstance(payload, bytes):
+		try:
+			payload = payload.decode("utf-8")
+		except UnicodeDecodeError as e:
+			throw([Problem("rules_json", "bad_json", {"detail": str(e)})], _("The rules could not be read"))
+	if isinstance(payload, str):
 		try:
 			payload = json.loads(payload)
+		except RecursionError:
+			detail = _("it nests too deeply")
+			throw([Problem("rules_json", "bad_json", {"detail": detail})], _("The rules could not be read"))
 		except ValueError as e:
-			throw([Problem("", "bad_json", {"detail": str(e)})], _("The rules could not be read"))
+			throw([Problem("rules_json", "bad_json", {"detail": str(e)})], _("The rules could not be read"))
+	if payload is None:
+		throw([Problem("rules_json", "required")], _("The rules could not be read"))
 	if isinstance(payload, dict) and "rules" in payload and "ruleName" not in payload:
 		payload = payload["rules"]
-	rules = payload if isinstance(payload, list) else [payload]
-	return rules
+	return payload if isinstance(payload, list) else [payload]  # an empty list: nothing to import
 
 
-def import_rules(payload, overwrite: bool = True) -> list[str]:
-	"""Validate every rule first, then write them all, or nothing."""
-	rules = parse_import(payload)
-	templates = set(load_templates())
-	problems: list[Problem] = []
+def name_key(name: str) -> str:
+	"""A rule name as the database compares names: without regard to case, accents or surrounding spaces
+	(so "Règle" and "regle " are one name to MariaDB's unique key)."""
+	decomposed = unicodedata.normalize("NFKD", name.strip())
+	return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def _import_problems(rules: list, templates: set[str], existing: dict, overwrite: bool) -> list:
+	"""Every problem of every rule, grouped by rule: [(label, problems)]; empty when all may be written."""
+	groups = []
 	seen: set[str] = set()
 	for i, data in enumerate(rules):
 		prefix = f"rules[{i}]" if len(rules) > 1 else ""
 		_rule, found = parse_rule(data, templates)
-		for p in found:
-			problems.append(Problem(".".join(x for x in (prefix, p.path) if x), p.code, p.params))
+		problems = [Problem(".".join(x for x in (prefix, p.path) if x), p.code, p.params) for p in found]
 		name = data.get("ruleName") if isinstance(data, dict) else None
-		if isinstance(name, str):
-			if name in seen:
-				problems.append(Problem(f"{prefix}.ruleName".lstrip("."), "duplicate_rule", {"value": name}))
-			seen.add(name)
-	if problems:
-		throw(problems, _("Nothing was imported; fix these problems and import again"))
+		if isinstance(name, str) and name.strip():
+			where = f"{prefix}.ruleName".lstrip(".")
+			key = name_key(name)
+			if key in seen:
+				problems.append(Problem(where, "duplicate_rule", {"value": name}))
+			elif key in existing and not overwrite:
+				problems.append(Problem(where, "rule_exists", {"value": existing[key]}))
+			seen.add(key)
+		if problems:
+			groups.append((messages.rule_label(i, name), problems))
+	return groups
+
+
+def throw_import(groups: list, heading: str | None = None):
+	frappe.local.flags.disable_traceback = True  # a refusal of what the user wrote, not a server error
+	frappe.throw(
+		messages.grouped_problems_html(
+			groups, heading or _("Nothing was imported; fix these problems and import again")
+		),
+		title=_("Invalid routing rule"),
+		exc=frappe.ValidationError,
+	)
+
+
+def import_rules(payload, overwrite: bool = True) -> list[str]:
+	"""Validate every rule first, then write them all, or nothing. A refusal names each rule (its place in
+	the list and its name), the field and the fix; a rule the database still refuses undoes the others."""
+	rules = parse_import(payload)
+	templates = set(load_templates())
+	# the names that could be stored (the others are refused below, and no query could carry them)
+	named = [
+		d["ruleName"].strip()
+		for d in rules
+		if isinstance(d, dict) and not text_problems(d.get("ruleName"), "ruleName")
+	]
+	existing = {
+		name_key(n): n
+		for n in (
+			frappe.get_all("Routing Rule", filters={"name": ["in", named]}, pluck="name") if named else []
+		)
+	}
+	groups = _import_problems(rules, templates, existing, overwrite)
+	if groups:
+		throw_import(groups)
 	names = []
-	frappe.db.savepoint("legist_import_rules")
+	frappe.db.savepoint(IMPORT_SAVEPOINT)
 	try:
-		for data in rules:
+		for i, data in enumerate(rules):
 			fields = json_to_fields(data)
-			if frappe.db.exists("Routing Rule", fields["rule_name"]):
-				if not overwrite:
-					frappe.throw(_("Routing Rule {0} already exists").format(fields["rule_name"]))
-				doc = frappe.get_doc("Routing Rule", fields["rule_name"])
+			current = existing.get(name_key(fields["rule_name"]))
+			try:
+				doc = frappe.get_doc("Routing Rule", current) if current else frappe.new_doc("Routing Rule")
 				doc.update(fields)
+				doc.flags.in_rule_import = True  # the rule-set checks run once, for the whole import
+				doc.flags.version_source = "Imported"  # the version this save keeps, if it changes the rule
 				doc.save()
-			else:
-				doc = frappe.get_doc({"doctype": "Routing Rule", **fields}).insert()
+			except (frappe.ValidationError, frappe.NameError) as e:
+				# Frappe's own checks (a name the database takes for another, a value its column refuses)
+				detail = html.unescape(frappe.utils.strip_html(str(e))).strip() or type(e).__name__
+				frappe.db.rollback(save_point=IMPORT_SAVEPOINT)
+				frappe.clear_messages()
+				problems = [Problem("", "refused_on_save", {"detail": detail})]
+				throw_import([(messages.rule_label(i, fields["rule_name"]), problems)])
 			names.append(doc.name)
+	except frappe.ValidationError:
+		raise  # rolled back above
 	except Exception:
-		frappe.db.rollback(save_point="legist_import_rules")
+		frappe.db.rollback(save_point=IMPORT_SAVEPOINT)
 		raise
 	return names
 

@@ -34,7 +34,6 @@ from legist_routing.engine.decide import (
 	RuleSet,
 	Unresolved,
 	decide,
-	explain_failure,
 )
 from legist_routing.engine.problems import Problem, hint
 from legist_routing.engine.rules import Rule, parse_rule
@@ -94,7 +93,7 @@ def simulate(
 		problems.append(
 			Problem("trigger", "unknown_trigger", {"value": trigger, "hint": hint(str(trigger), F.TRIGGERS)})
 		)
-	ruleset, templates, sources = _rule_set(rules_json, include_enabled, problems)
+	ruleset, templates, sources = rule_set(rules_json, include_enabled, problems)
 	event, known = _event(trigger, case, case_values, notice_values, task_values, today, problems)
 	if problems:
 		return _jsonable({"ok": False, "problems": [_problem(p) for p in problems]})
@@ -114,7 +113,7 @@ def simulate(
 		elif isinstance(intent, CreateTask):
 			tasks.append({**base, **_plan_task(intent, known, cal, moment, today)})
 		elif isinstance(intent, Notify):
-			notification, reviews = _plan_notify(intent)
+			notification, reviews = plan_notify(intent)
 			notifications.append({**base, **notification})
 			tasks += [{**base, **r} for r in reviews]
 	result: dict[str, Any] = {
@@ -126,7 +125,7 @@ def simulate(
 		"routing_enabled": bool(settings.get().routing_enabled),
 		"facts": dict(sorted(known.items())),
 		"previous": dict(event.previous),
-		"rules": _rules(decision, sources),
+		"rules": [],  # below: a thousand rules' traces need no JSON round trip
 		"considered": decision.trace.get("considered", 0),
 		"matched": list(decision.matched),
 		"stopped_by": decision.trace.get("stopped_by"),
@@ -135,7 +134,9 @@ def simulate(
 		"unresolved": unresolved,
 		"notes": _notes(trigger, sources, ruleset, event),
 	}
-	return _jsonable(result)
+	out = _jsonable(result)
+	out["rules"] = [_jsonable(row) if row["matched"] else row for row in _rules(decision, sources)]
+	return out
 
 
 def _jsonable(value: dict) -> dict:
@@ -152,13 +153,19 @@ class EveryRule(RuleSet):
 	type is set aside unread) would hide the very conditions a manager simulates to see. The index only
 	sets aside rules whose equality condition fails, so the same rules match, in the same order."""
 
+	def __init__(self, rules):
+		# no index to build: every rule of the trigger is read
+		self.rules = tuple(r for r in rules if r.enabled)
+
 	def candidates(self, trigger: str, facts: F.Facts) -> tuple[list[Rule], list[Pruned]]:
 		# self.rules keeps the order given; a stable sort by priority gives decide's order.
 		return sorted((r for r in self.rules if r.trigger == trigger), key=lambda r: -r.priority), []
 
 
-def _rule_set(rules_json, include_enabled: bool, problems: list[Problem]) -> tuple[RuleSet, dict, dict]:
-	"""The rules to decide with, the templates, and for each rule where it came from."""
+def rule_set(rules_json, include_enabled: bool, problems: list[Problem]) -> tuple[RuleSet, dict, dict]:
+	"""The rules to decide with, the templates, and for each rule where it came from: the enabled rules
+	(with ``include_enabled``), each draft in place of the saved rule of its name, the other drafts after
+	them. A simulation and a backtest decide with the same set; what cannot be read goes into ``problems``."""
 	saved, templates = rules.get_compiled(log_invalid=False)
 	drafts = _drafts(rules_json, set(templates), problems)
 	sources = {r.name: {"source": "saved", "enabled": True} for r in saved.rules} if include_enabled else {}
@@ -211,7 +218,10 @@ def _drafts(rules_json, templates: set[str], problems: list[Problem]) -> list[tu
 
 
 def _rules(decision: Decision, sources: dict) -> list[dict]:
+	"""Each rule's verdict. A rule that did not match is all the engine's trace (JSON already: its values as
+	ISO text) and text; a matched one's actions go through ``_jsonable`` with the rest of the result."""
 	out = []
+	wording = messages.failure_templates()
 	for entry in decision.trace.get("rules", []):
 		row = {
 			"rule": entry["rule"],
@@ -224,7 +234,7 @@ def _rules(decision: Decision, sources: dict) -> list[dict]:
 			row["actions"] = entry.get("actions", [])
 		else:
 			row["failed"] = entry.get("failed", [])
-			row["why"] = explain_failure(entry)
+			row["why"] = messages.failure_text(entry, wording)
 		out.append(row)
 	return out
 
@@ -302,7 +312,13 @@ def _date(value) -> dt.date | None:
 
 
 def _read(doctype: str, name: str, fields, where: str, problems: list[Problem]) -> frappe._dict | None:
-	row = frappe.db.get_value(doctype, name, list(fields), as_dict=True)
+	# plain SQL over our own field names: get_value's query builder parses each field with sqlparse
+	found = frappe.db.sql(
+		f"select {', '.join(f'`{f}`' for f in fields)} from `tab{doctype}` where name = %s",
+		name,
+		as_dict=True,
+	)
+	row = found[0] if found else None
 	if row is None:
 		problems.append(Problem(where, "not_found", {"doctype": _(doctype), "value": name}))
 	return row
@@ -440,14 +456,17 @@ def _plan_task(intent: CreateTask, known: dict, cal, now: dt.datetime, today: dt
 		"team": team,
 		"strategy": list(chain),
 		"chosen_by": choice.strategy,
-		"why": choice.reason,
-		"candidates": [dataclasses.asdict(v) for v in choice.verdicts],
+		"why": messages.choice_reason(choice),
+		"candidates": [messages.verdict_row(v) for v in choice.verdicts],
 		"round_robin_cursor": cursor,
 		"due": intent.due,
 		"ack_due": intent.ack_due,
 		"hard_deadline": intent.hard_deadline,
 		"estimated_hours": intent.estimated_hours,
-		"checklist": [{"item": item, "required": required} for item, required in intent.checklist],
+		"checklist": [
+			{"item": item, "required": required, "attachment_required": attachment}
+			for item, required, attachment in intent.checklist
+		],
 		"escalation": _schedule(task, known, cal, today),
 	}
 
@@ -512,7 +531,7 @@ def _recipients(stage: E.Stage, task, known: dict) -> list[str]:
 	return list(dict.fromkeys(u for u in users if u))
 
 
-def _plan_notify(intent: Notify) -> tuple[dict, list[dict]]:
+def plan_notify(intent: Notify) -> tuple[dict, list[dict]]:
 	"""The notification, and the tracked review tasks a response window gives each recipient."""
 	notification = {
 		"recipients": list(intent.recipients),

@@ -10,7 +10,7 @@ import frappe
 import pymysql
 import pytest
 from frappe.utils import add_days, get_datetime, getdate, nowdate
-from helpers import SAMPLE_RULE, add_rule, make_case, make_notice, tasks_of
+from helpers import SAMPLE_RULE, add_rule, days_before, make_case, make_notice, tasks_of
 
 from legist_routing import api
 from legist_routing.services import rules, simulate
@@ -74,8 +74,8 @@ def test_the_prediction_is_what_routing_then_does(people):
 	assert intake["why"].startswith("role slot: chose " + people["paralegal"])
 	assert {v["user"]: v["eligible"] for v in intake["candidates"]}[people["paralegal"]] is True
 	draft = predicted["Draft RFE Response"]
-	# 7 days before the USCIS date, at the firm's due hour; the hard deadline is the response date itself.
-	assert get_datetime(draft["due"]) == dt.datetime.combine(getdate(add_days(nowdate(), 77)), dt.time(17))
+	# 10 days before the USCIS date (the template's buffer), at the due hour; the hard deadline is the response date.
+	assert get_datetime(draft["due"]) == days_before(84, 10)
 	assert getdate(draft["hard_deadline"]) == getdate(notice.response_due_date)
 	# The rule's escalation block: 24 business hours unacknowledged -> the operations manager.
 	(step,) = intake["escalation"]["steps"]

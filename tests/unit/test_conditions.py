@@ -67,7 +67,10 @@ def test_contains_is_case_insensitive_substring():
 	assert holds(tree, {"case.case_title": "Garcia - Adjustment of Status"})
 	assert not holds(tree, {"case.case_title": "Garcia - H-1B"})
 	assert not holds(tree, {})
-	assert not holds(leaf("case.case_title", "contains", ""), {"case.case_title": "anything"})
+	# contains "" would never hold: refused (see the problems below)
+	assert problems_of(leaf("case.case_title", "contains", "")) == [
+		"conditions.value: operator 'contains' needs a value to compare with"
+	]
 
 
 @pytest.mark.parametrize(
@@ -385,7 +388,7 @@ def test_a_single_explicit_leaf_compiles_to_a_leaf():
 			None,
 			[
 				"conditions[0].fact: unknown fact 'priority'; facts start with "
-				"case., deadline., document., operations., task."
+				"appointment., case., deadline., document., operations., task."
 			],
 		),
 		(
@@ -406,8 +409,20 @@ def test_a_single_explicit_leaf_compiles_to_a_leaf():
 			None,
 			["conditions.case.priority: unknown operator 'equal'; did you mean 'equals'?"],
 		),
-		({"fact": "case.priority", "op": "xyzzy"}, None, ["conditions: unknown operator 'xyzzy'"]),
-		({"fact": "case.priority", "op": 3}, None, ["conditions: unknown operator '3'"]),
+		(
+			{"fact": "case.priority", "op": "xyzzy"},
+			None,
+			[
+				"conditions: unknown operator 'xyzzy'; use one of: equals, not_equals, in, not_in, gt, gte, lt, lte, contains, is_set, is_not_set, changed"
+			],
+		),
+		(
+			{"fact": "case.priority", "op": 3},
+			None,
+			[
+				"conditions: unknown operator '3'; use one of: equals, not_equals, in, not_in, gt, gte, lt, lte, contains, is_set, is_not_set, changed"
+			],
+		),
 		(
 			{"case.priority": {"in": "high"}},
 			None,
@@ -428,17 +443,20 @@ def test_a_single_explicit_leaf_compiles_to_a_leaf():
 		(
 			{"document.response_due_date": {"before": "2026-13-01"}},
 			None,
-			["conditions.document.response_due_date: '2026-13-01' is not a valid date"],
+			["conditions.document.response_due_date: '2026-13-01' is not a valid date (YYYY-MM-DD)"],
 		),
 		(
 			{"document.appointment_at": {"gte": "tomorrow"}},
 			None,
-			["conditions.document.appointment_at: 'tomorrow' is not a valid datetime"],
+			[
+				"conditions.document.appointment_at: 'tomorrow' is not a valid date and time "
+				"(YYYY-MM-DD HH:MM)"
+			],
 		),
 		(
 			{"case.open_tasks": {"in": [1, "x"]}},
 			None,
-			["conditions.case.open_tasks: '[1, 'x']' is not a valid number"],
+			["conditions.case.open_tasks[1]: 'x' is not a valid number"],
 		),
 		(
 			{"fact": "case.status", "op": "changed"},
@@ -453,7 +471,7 @@ def test_a_single_explicit_leaf_compiles_to_a_leaf():
 		(
 			{"case.filing_date": {"changed": {"from": "last week"}}},
 			None,
-			["conditions.case.filing_date.from: 'last week' is not a valid date"],
+			["conditions.case.filing_date.from: 'last week' is not a valid date (YYYY-MM-DD)"],
 		),
 		({"fact": 12, "value": "x"}, None, ["conditions.fact: must be text"]),
 	],
@@ -573,9 +591,11 @@ def leaf_and_facts(draw):
 		ops = ["equals", "not_equals", "gt", "gte", "lt", "lte", "is_set", "is_not_set", "in", "not_in"]
 	op = draw(st.sampled_from(ops))
 	if op in ("in", "not_in"):
-		value = draw(st.lists(values, max_size=4))
-	else:
+		value = draw(st.lists(values, min_size=1, max_size=4))
+	elif op in ("equals", "not_equals", "is_set"):
 		value = draw(values)
+	else:  # the operators that compare with something need a value
+		value = draw(values.filter(lambda v: v not in (None, "")))
 	spec = {"fact": fact, "op": op, "value": value}
 	facts = {fact: draw(values)} if draw(st.booleans()) else {}
 	return spec, facts
@@ -616,3 +636,45 @@ def test_property_ordered_operators_partition_when_both_sides_are_set(actual, va
 	assert gt is (not lte)
 	assert lt is (not gte)
 	assert [gt, lt, eq].count(True) == 1
+
+
+# ------------------------------------------------------------------ values checked against the fact
+FLAG = F.FactRef("x.flag", "x.flag", F.BOOL)
+
+
+@pytest.mark.parametrize(
+	("value", "expected"),
+	[(True, True), (0, False), (1, True), (" Yes ", True), ("no", False), ("0", False), (None, None)],
+)
+def test_a_check_fact_takes_true_false_or_their_spellings(value, expected):
+	assert C._scalar(value, FLAG, "w") == (expected, [])
+
+
+@pytest.mark.parametrize("value", [2, "maybe", 0.5])
+def test_a_check_fact_refuses_anything_else(value):
+	assert [str(p) for p in C._scalar(value, FLAG, "w")[1]] == [
+		f"w: '{value}' is not a valid true/false value"
+	]
+
+
+@pytest.mark.parametrize(
+	("path", "value", "type_name"),
+	[
+		("document.response_due_date", 20260820, "date (YYYY-MM-DD)"),
+		("document.appointment_at", 1.5, "date and time (YYYY-MM-DD HH:MM)"),
+		("case.open_tasks", [3], None),
+	],
+)
+def test_dates_take_text_and_no_value_is_a_list(path, value, type_name):
+	fact = F.FactRef(path, path, F.FACTS[path])
+	(problem,) = C._scalar(value, fact, "w")[1]
+	if type_name:
+		assert str(problem) == f"w: '{value}' is not a valid {type_name}"
+	else:
+		assert problem.code == "not_a_scalar"
+
+
+def test_python_dates_are_accepted_as_rule_values():
+	fact = F.FactRef("document.appointment_at", "document.appointment_at", F.DATETIME)
+	assert C._scalar(dt.date(2026, 7, 1), fact, "w") == (dt.datetime(2026, 7, 1), [])
+	assert C._scalar("2026-07-01", fact, "w") == (dt.datetime(2026, 7, 1), [])

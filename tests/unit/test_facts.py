@@ -7,7 +7,7 @@ import pytest
 from legist_routing.engine import facts as F
 from legist_routing.engine.problems import Problem
 
-ROOTS_TEXT = "case., deadline., document., operations., task."
+ROOTS_TEXT = "appointment., case., deadline., document., operations., task."
 
 
 # ------------------------------------------------------------------------------------ canonical

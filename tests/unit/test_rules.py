@@ -9,10 +9,23 @@ from pathlib import Path
 import pytest
 
 from legist_routing.engine import conditions as C
+from legist_routing.engine import facts as F
+from legist_routing.engine import rules as R
 from legist_routing.engine.problems import TEMPLATES, Problem, RuleError, did_you_mean, hint
 from legist_routing.engine.rules import Action, Rule, export_rule, parse_rule, require_rule
+from legist_routing.engine.strategies import STRATEGIES
 
 BASE = {"ruleName": "R", "trigger": "document.received", "actions": [{"assign": "case.leadAttorney"}]}
+
+
+def use(choices) -> str:
+	"""The fix a problem spells out when no close match exists: the accepted words."""
+	return "; use one of: " + ", ".join(choices)
+
+
+def recipients(camel: bool = False, escalation: bool = False) -> str:
+	known = [F.camel(p) if camel else p for p in F.RECIPIENT_FACTS]
+	return use([*known, "user:EMAIL", *(["role:ROLE", "team.lead"] if escalation else [])])
 
 
 def rule_with(**changes) -> dict:
@@ -304,14 +317,14 @@ PROBLEM_CASES = [
 	),
 	({"actions": None}, ["ruleName: is required", "trigger: is required", "actions: is required"]),
 	(rule_with(rulename="R"), ["rulename: unknown key 'rulename'; did you mean 'ruleName'?"]),
-	(rule_with(color="red"), ["color: unknown key 'color'"]),
+	(rule_with(color="red"), [f"color: unknown key 'color'{use(R.RULE_KEYS)}"]),
 	(
 		rule_with(actions=[{"assign": "case.leadAttorney", "dueIn": 3}]),
 		["actions[0].dueIn: unknown key 'dueIn'; did you mean 'dueInDays'?"],
 	),
 	(
 		rule_with(actions=[{"notify": "case.leadAttorney", "dueInDays": 3}]),
-		["actions[0].dueInDays: unknown key 'dueInDays'"],
+		[f"actions[0].dueInDays: unknown key 'dueInDays'{use(R.ACTION_KEYS['notify'])}"],
 	),
 	(
 		rule_with(escalation={"escalateTO": "operations.manager"}),
@@ -329,7 +342,7 @@ PROBLEM_CASES = [
 		rule_with(conditions={"client.name": "Garcia"}),
 		[
 			"conditions.client.name: unknown fact 'client.name'; facts start with "
-			"case., deadline., document., operations., task."
+			"appointment., case., deadline., document., operations., task."
 		],
 	),
 	(
@@ -350,7 +363,7 @@ PROBLEM_CASES = [
 		rule_with(trigger="document.recieved"),
 		["trigger: unknown trigger 'document.recieved'; did you mean 'document.received'?"],
 	),
-	(rule_with(trigger="sms"), ["trigger: unknown trigger 'sms'"]),
+	(rule_with(trigger="sms"), [f"trigger: unknown trigger 'sms'{use(F.TRIGGERS)}"]),
 	(
 		rule_with(trigger=["document.received", "portal.upload"]),
 		[
@@ -372,7 +385,7 @@ PROBLEM_CASES = [
 	),
 	(
 		rule_with(conditions={"document.response_due_date": {"lt": "soon"}}),
-		["conditions.document.response_due_date: 'soon' is not a valid date"],
+		["conditions.document.response_due_date: 'soon' is not a valid date (YYYY-MM-DD)"],
 	),
 	(
 		rule_with(actions=[{"assign": "case.leadAttorney", "priority": "critical"}]),
@@ -456,11 +469,11 @@ PROBLEM_CASES = [
 	),
 	(
 		rule_with(actions=[{"assign": "case.priority"}]),
-		["actions[0].assign: unknown recipient 'case.priority'"],
+		[f"actions[0].assign: unknown recipient 'case.priority'{recipients()}"],
 	),
 	(
 		rule_with(actions=[{"notify": ["case.leadAttorney", "paralegal"]}]),
-		["actions[0].notify[1]: unknown recipient 'paralegal'"],
+		[f"actions[0].notify[1]: unknown recipient 'paralegal'{recipients()}"],
 	),
 	(
 		rule_with(actions=[{"createTask": "X", "assignTo": "attorney"}]),
@@ -469,8 +482,8 @@ PROBLEM_CASES = [
 	(
 		rule_with(escalation={"escalateTo": ["operations.manager", "boss"], "reassignTo": "case.backup"}),
 		[
-			"escalation.escalateTo[1]: unknown recipient 'boss'",
-			"escalation.reassignTo: unknown recipient 'case.backup'",
+			f"escalation.escalateTo[1]: unknown recipient 'boss'{recipients(escalation=True)}",
+			f"escalation.reassignTo: unknown recipient 'case.backup'{recipients(escalation=True)}",
 		],
 	),
 	(
@@ -479,11 +492,11 @@ PROBLEM_CASES = [
 	),
 	(
 		rule_with(actions=[{"notify": "case.leadAttorney", "method": ["inApp", "sms"]}]),
-		["actions[0].method: unknown method 'sms'"],
+		[f"actions[0].method: unknown method 'sms'{use(R.METHODS)}"],
 	),
 	(
 		rule_with(actions=[{"notify": "case.leadAttorney", "method": {"email": True}}]),
-		["actions[0].method: unknown method '{'email': True}'"],
+		[f"actions[0].method: unknown method '{{'email': True}}'{use(R.METHODS)}"],
 	),
 	(
 		rule_with(actions=[{"assign": "case.leadAttorney", "strategy": "round_robn"}]),
@@ -497,35 +510,38 @@ PROBLEM_CASES = [
 		rule_with(actions=[{"assign": "team:Paralegals", "strategy": ["language", "lest_loaded", "magic"]}]),
 		[
 			"actions[0].strategy: unknown strategy 'lest_loaded'; did you mean 'least_loaded'?",
-			"actions[0].strategy: unknown strategy 'magic'",
+			f"actions[0].strategy: unknown strategy 'magic'{use(STRATEGIES)}",
 		],
 	),
 	(
 		rule_with(actions=[{"assign": "case.leadAttorney", "strategy": ["language", 3, " "]}]),
-		["actions[0].strategy: unknown strategy '3'", "actions[0].strategy: unknown strategy ' '"],
+		[
+			f"actions[0].strategy: unknown strategy '3'{use(STRATEGIES)}",
+			f"actions[0].strategy: unknown strategy ' '{use(STRATEGIES)}",
+		],
 	),
 	(
 		rule_with(actions=[{"assign": "case.leadAttorney", "strategy": 5}]),
-		["actions[0].strategy: unknown strategy '5'"],
+		[f"actions[0].strategy: unknown strategy '5'{use(STRATEGIES)}"],
 	),
 	(
 		rule_with(actions=[{"assign": "case.leadAttorney", "strategy": True}]),
-		["actions[0].strategy: unknown strategy 'True'"],
+		[f"actions[0].strategy: unknown strategy 'True'{use(STRATEGIES)}"],
 	),
 	(
 		rule_with(actions=[{"assign": "case.leadAttorney", "strategy": "[not json"}]),
-		["actions[0].strategy: unknown strategy '[not json'"],
+		[f"actions[0].strategy: unknown strategy '[not json'{use(STRATEGIES)}"],
 	),
 	(
 		rule_with(actions=[{"notify": "case.leadAttorney", "strategy": "round_robin"}]),
-		["actions[0].strategy: unknown key 'strategy'"],
+		[f"actions[0].strategy: unknown key 'strategy'{use(R.ACTION_KEYS['notify'])}"],
 	),
 	(rule_with(actions=[{"assign": "case.leadAttorney", "team": ""}]), ["actions[0].team: must be text"]),
 	(rule_with(actions=[{"createTask": "X", "team": "  "}]), ["actions[0].team: must be text"]),
 	(rule_with(actions=[{"assign": "case.leadAttorney", "team": 5}]), ["actions[0].team: must be text"]),
 	(
 		rule_with(actions=[{"notify": "case.leadAttorney", "team": "Paralegals"}]),
-		["actions[0].team: unknown key 'team'"],  # notifications go to people, not pools,
+		[f"actions[0].team: unknown key 'team'{use(R.ACTION_KEYS['notify'])}"],  # to people, not pools
 	),
 	(rule_with(actions=[{"assign": "team:"}]), ["actions[0].assign: must be text"]),
 	(rule_with(actions=[{"createTask": "X", "assignTo": "team: "}]), ["actions[0].assignTo: must be text"]),
@@ -539,6 +555,205 @@ PROBLEM_CASES = [
 @pytest.mark.parametrize(("data", "expected"), PROBLEM_CASES)
 def test_problems_name_path_and_message(data, expected):
 	assert messages(data) == expected
+
+
+# ------------------------------------------------------------- values, windows and names, bounded
+LONG = "x" * (R.MAX_NAME + 1)
+DEEP: dict = {"case.priority": "high"}
+for _ in range(C.MAX_DEPTH + 1):
+	DEEP = {"not": DEEP}
+REFUSAL_CASES = [
+	# values type-checked against the fact and the operator
+	(
+		rule_with(conditions={"case.priority": {"in": ["high", ["urgent"]]}}),
+		["conditions.case.priority[1]: '['urgent']' must be a single text, not a list or an object"],
+	),
+	(
+		rule_with(conditions={"fact": "case.priority", "op": "equals", "value": ["high"]}),
+		["conditions.value: operator 'equals' takes one value; to match any of several use 'in'"],
+	),
+	(
+		rule_with(conditions={"case.priority": {"not_in": []}}),
+		["conditions.case.priority: operator 'not_in' needs at least one value in its list"],
+	),
+	(
+		rule_with(conditions={"case.open_tasks": {"gt": None}}),
+		["conditions.case.open_tasks: operator 'gt' needs a value to compare with"],
+	),
+	(
+		rule_with(conditions={"case.open_tasks": {"contains": "3"}}),
+		[
+			"conditions.case.open_tasks: operator 'contains' searches text, but 'case.open_tasks' is number; "
+			"use 'equals' or 'in'"
+		],
+	),
+	(rule_with(conditions={"case.priority": 3}), ["conditions.case.priority: '3' is not a valid text"]),
+	(
+		rule_with(conditions={"case.lead_attorney": True}),
+		["conditions.case.lead_attorney: 'True' is not a valid user (an e-mail address or user id, as text)"],
+	),
+	(
+		rule_with(conditions={"case.open_tasks": float("inf")}),
+		["conditions.case.open_tasks: 'inf' is not a valid number"],
+	),
+	(
+		rule_with(conditions={"case.open_tasks": 10**400}),
+		[f"conditions.case.open_tasks: '{str(10**400)[:18]}...{str(10**400)[-19:]}' is not a valid number"],
+	),
+	(
+		rule_with(conditions={"document.response_due_date": "2026-08-20 and later"}),
+		["conditions.document.response_due_date: '2026-08-20 and later' is not a valid date (YYYY-MM-DD)"],
+	),
+	(
+		rule_with(conditions={"case.priority": "hi\x00gh"}),
+		[
+			"conditions.case.priority: contains characters that cannot be stored (control characters or broken "
+			"Unicode); remove them"
+		],
+	),
+	(
+		rule_with(conditions={"case.priority": {"is_set": [[1]]}}),
+		["conditions.case.priority: operator 'is_set' compares with nothing; leave the value out"],
+	),
+	(
+		rule_with(conditions={"case.status": {"changed": {"to": "Filed", "form": "Open"}}}),
+		["conditions.case.status.form: unknown key 'form'; did you mean 'from'?"],
+	),
+	(
+		rule_with(actions=[{"assign": "case.leadAttorney", "strategy": {"round_robin": [[1]]}}]),
+		["actions[0].strategy: unknown strategy '{'round_robin': [[1]]}'; did you mean 'round_robin'?"],
+	),
+	(
+		rule_with(conditions=DEEP),
+		[f"conditions{'.not' * (C.MAX_DEPTH + 1)}: conditions nest deeper than 10 groups; flatten them"],
+	),
+	# every window and offset bounded: nothing beyond a year
+	(
+		rule_with(actions=[{"assign": "case.leadAttorney", "dueInDays": 366}]),
+		["actions[0].dueInDays: must be at most 365 days (a year), got 366"],
+	),
+	(
+		rule_with(actions=[{"createTask": "X", "dueDaysBeforeDeadline": "400"}]),
+		["actions[0].dueDaysBeforeDeadline: must be at most 365 days (a year), got 400.0"],
+	),
+	(
+		rule_with(actions=[{"assign": "case.leadAttorney", "acknowledgeWithinHours": 8761}]),
+		["actions[0].acknowledgeWithinHours: must be at most 8760 hours (a year), got 8761"],
+	),
+	(
+		rule_with(escalation={"ifNotCompletedHours": 1e9}),
+		["escalation.ifNotCompletedHours: must be at most 8760 hours (a year), got 1000000000.0"],
+	),
+	(
+		rule_with(actions=[{"assign": "case.leadAttorney", "dueInHours": 10**400}]),
+		[
+			f"actions[0].dueInHours: must be at most 8760 hours (a year), got {str(10**400)[:18]}...{str(10**400)[-19:]}"
+		],
+	),
+	(rule_with(priority=10**7), ["priority: must be between -1000000 and 1000000, got 10000000"]),
+	# names within the database's length, markup refused
+	(rule_with(ruleName=LONG), ["ruleName: must be at most 140 characters, it has 141; shorten it"]),
+	(rule_with(ruleName="<b>R</b>"), ["ruleName: must not contain markup ('<' or '>'); remove it"]),
+	(
+		rule_with(ruleName="R\nS"),
+		[
+			"ruleName: contains characters that cannot be stored (control characters or broken Unicode); "
+			"remove them"
+		],
+	),
+	(rule_with(ruleName=["R"]), ["ruleName: must be text"]),
+	(
+		rule_with(actions=[{"createTask": "<img src=x onerror=alert(1)>"}]),
+		["actions[0].createTask: must not contain markup ('<' or '>'); remove it"],
+	),
+	(
+		rule_with(actions=[{"assign": "case.leadAttorney", "task": LONG}]),
+		["actions[0].task: must be at most 140 characters, it has 141; shorten it"],
+	),
+	(
+		rule_with(actions=[{"notify": "case.leadAttorney", "subject": "Hi <script>x</script>"}]),
+		["actions[0].subject: must not contain markup ('<' or '>'); remove it"],
+	),
+	(
+		rule_with(actions=[{"notify": "case.leadAttorney", "message": "x" * (R.MAX_TEXT + 1)}]),
+		["actions[0].message: must be at most 10000 characters, it has 10001; shorten it"],
+	),
+	(
+		rule_with(actions=[{"assign": "team:" + LONG}]),
+		["actions[0].assign: must be at most 140 characters, it has 141; shorten it"],
+	),
+	(
+		rule_with(actions=[{"assign": "case.leadAttorney", "team": "<T>"}]),
+		["actions[0].team: must not contain markup ('<' or '>'); remove it"],
+	),
+	(
+		rule_with(actions=[{"createTask": "X", "templateId": LONG}]),
+		["actions[0].templateId: must be at most 140 characters, it has 141; shorten it"],
+	),
+	(
+		rule_with(actions=[{"assign": "user:<a>@x.test"}]),
+		["actions[0].assign: must not contain markup ('<' or '>'); remove it"],
+	),
+	(
+		rule_with(escalation={"escalateTo": "role:" + LONG}),
+		["escalation.escalateTo: must be at most 140 characters, it has 141; shorten it"],
+	),
+	(rule_with(escalation={"policy": 5}), ["escalation.policy: must be text"]),
+	(rule_with(description={"text": "x"}), ["description: must be text"]),
+	(
+		rule_with(description="<iframe src=x>"),
+		["description: must not contain markup ('<' or '>'); remove it"],
+	),
+	# the rest of a rule's shape
+	(rule_with(enabled="no"), ["enabled: must be true or false, got 'no'"]),
+	(rule_with(stopProcessing=None), ["stopProcessing: must be true or false, got 'None'"]),
+	(rule_with(actions=[{"notify": []}]), ["actions[0].notify: names nobody; give at least one recipient"]),
+	(rule_with(actions=[{"notify": "case.leadAttorney", "method": []}]), ["actions[0].method: is required"]),
+	(
+		rule_with(actions=[{"assign": "case.leadAttorney", "strategy": [["deep", [["er", ["est"]]]]]}]),
+		[f"actions[0].strategy: unknown strategy '['deep', [['er', [...]]]]'{use(STRATEGIES)}"],
+	),
+]
+
+
+@pytest.mark.parametrize(("data", "expected"), REFUSAL_CASES)
+def test_bad_values_windows_and_names_are_refused_with_the_field_and_the_fix(data, expected):
+	assert messages(data) == expected
+
+
+def test_what_is_within_bounds_is_accepted():
+	rule = require_rule(
+		rule_with(
+			ruleName="R" * R.MAX_NAME,
+			description="Urgent work < 3 days\nsecond line",
+			enabled=0,
+			stopProcessing=1,
+			priority=-R.MAX_PRIORITY,
+			conditions={
+				"case.open_tasks": {"lt": "12"},
+				"document.response_due_date": {"gte": "2026-01-01 09:00"},
+				"case.priority": {"in": ["High", "", None]},
+				"case.lead_attorney": {"is_set": True},
+				"case.status": None,
+			},
+			actions=[
+				{"assign": "team:" + "T" * R.MAX_NAME, "dueInDays": R.MAX_DAYS, "dueInHours": R.MAX_HOURS},
+				{"notify": "user:ops@firm.test", "subject": "Due in < 3 days", "message": "Line\n\tindented"},
+			],
+			escalation={"escalateTo": ["role:Legist Manager", "team.lead"], "policy": "Standard"},
+		)
+	)
+	assert (rule.enabled, rule.stop_processing, rule.priority) == (False, True, -R.MAX_PRIORITY)
+	assert rule.actions[0].params["dueInDays"] == 365.0
+
+
+def test_shown_values_are_bounded_and_safe():
+	from legist_routing.engine.problems import shown
+
+	assert shown("x" * 200) == "x" * 79 + "…"
+	assert shown("\ud800") == "\\ud800"  # broken Unicode escaped, never raised later
+	assert shown([[[[[1]]]]]) == "[[[[...]]]]"
+	assert hint("zzz", ["status"], ["status", "priority"]) == "; use one of: status, priority"
 
 
 def test_unknown_template_is_checked_against_the_known_templates(guide_rule):
@@ -581,8 +796,16 @@ def test_an_unknown_trigger_does_not_also_report_fact_availability():
 	assert [p.code for p in parse_rule(data)[1]] == ["unknown_trigger"]
 
 
-ENGINE_CODES = {p.code for data, _ in PROBLEM_CASES for p in parse_rule(data)[1]} | {"unknown_template"}
-SERVICE_CODES = {"bad_json", "duplicate_rule", "bad_receipt_number"}
+ENGINE_CODES = {p.code for data, _ in PROBLEM_CASES + REFUSAL_CASES for p in parse_rule(data)[1]} | {
+	"unknown_template"
+}
+SERVICE_CODES = {
+	"bad_json",
+	"duplicate_rule",
+	"bad_receipt_number",
+	"rule_exists",
+	"refused_on_save",
+}
 
 
 def test_the_cases_above_cover_every_code_the_engine_emits():

@@ -2,6 +2,11 @@ frappe.ui.form.on("Routing Rule", {
 	refresh(frm) {
 		// A disabled or unsaved rule can be simulated: the form's current fields are sent as they are.
 		frm.add_custom_button(__("Simulate"), () => legist_simulate.open(frm));
+		if (frm.is_new() && legist_simulate.requested) {
+			// the workspace's Rule Simulator shortcut: /app/routing-rule/new?simulate=1
+			legist_simulate.requested = false;
+			legist_simulate.open(frm);
+		}
 		if (frm.is_new()) return;
 		frm.add_custom_button(__("Export JSON"), () => {
 			frappe
@@ -24,14 +29,21 @@ frappe.ui.form.on("Routing Rule", {
 
 const legist_simulate = {
 	NOTICE_TRIGGERS: ["document.received", "deadline.approaching"],
+	// The page was opened at /new?simulate=1 (the workspace's shortcut loads it afresh): read from the
+	// navigation's own URL, as Frappe has replaced the address with the new rule's route by now.
+	requested: [window.location.href, performance.getEntriesByType("navigation")[0]?.name].some(
+		(url) => url && new URL(url).searchParams.has("simulate")
+	),
 
 	open(frm) {
 		frappe.model.with_doctype("Case Notice", () => {
 			const options = (doctype, field) =>
 				(frappe.meta.get_docfield(doctype, field)?.options || "").split("\n");
 			const notice_triggers = JSON.stringify(this.NOTICE_TRIGGERS);
+			// not nested in the other __(): Frappe's extractor reads only a call's first-level strings
+			const rule_name = frm.doc.rule_name || __("this rule");
 			const dialog = new frappe.ui.Dialog({
-				title: __("Simulate {0}", [frm.doc.rule_name || __("this rule")]),
+				title: __("Simulate {0}", [rule_name]),
 				fields: [
 					{
 						fieldname: "trigger",

@@ -33,6 +33,22 @@ frappe.listview_settings["Routing Rule"] = {
 			});
 			dialog.show();
 		});
+		if (frappe.user.has_role(["System Manager", "Legist Manager"])) {
+			// the rule-set checks (the same as the form's button): findings over every rule, nothing changed
+			listview.page.add_inner_button(__("Check rule set"), () => {
+				frappe
+					.call({ method: "legist_routing.api.check_rule_set", freeze: true })
+					.then((r) => {
+						if (!r.message) return;
+						frappe.msgprint({
+							title: __("Rule set checks"),
+							message: r.message.html,
+							indicator: r.message.findings.length ? "orange" : "green",
+							wide: true,
+						});
+					});
+			});
+		}
 		listview.page.add_inner_button(__("Export JSON"), () => {
 			frappe.call("legist_routing.api.export_rules").then((r) => {
 				frappe.msgprint({

@@ -3,7 +3,7 @@
 
 from frappe.model.document import Document
 
-from legist_routing.services import escalation_policy
+from legist_routing.services import escalation_policy, versions
 
 
 class EscalationPolicy(Document):
@@ -22,7 +22,14 @@ class EscalationPolicy(Document):
 		description: DF.SmallText | None
 		policy_name: DF.Data
 		stages: DF.Table[EscalationPolicyStage]
+		version: DF.Int
 
 	# end: auto-generated types
 	def validate(self):
 		escalation_policy.validate_policy(self)
+
+	def before_save(self):
+		versions.before_save(self)  # numbers the version this save makes, if it changes the policy
+
+	def on_update(self):
+		versions.on_update(self)

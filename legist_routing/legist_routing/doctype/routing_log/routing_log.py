@@ -1,6 +1,7 @@
 # Copyright (c) 2026, legist_routing developers and contributors
 # For license information, please see license.txt
 
+import frappe
 from frappe.model.document import Document
 
 from legist_routing.services import journal
@@ -23,7 +24,9 @@ class RoutingLog(Document):
 		error: DF.Code | None
 		event: DF.Data | None
 		event_key: DF.Data | None
+		facts: DF.JSON | None
 		intents: DF.JSON | None
+		reason: DF.Data | None
 		reference_doctype: DF.Link | None
 		reference_name: DF.DynamicLink | None
 		results: DF.JSON | None
@@ -38,3 +41,13 @@ class RoutingLog(Document):
 	@staticmethod
 	def clear_old_logs(days: int = 365):
 		journal.clear_routing_logs(days)
+
+
+def on_doctype_update():
+	# The KPI report's reassignments read one event over a period, with each one's task and reason.
+	# The columns it reads are all in the index, so it answers the report alone.
+	frappe.db.add_index(
+		"Routing Log",
+		["event", "creation", "reference_doctype", "reference_name", "reason"],
+		"event_creation_index",
+	)

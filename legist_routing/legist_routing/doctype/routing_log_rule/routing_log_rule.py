@@ -17,5 +17,7 @@ class RoutingLogRule(Document):
 		parentfield: DF.Data
 		parenttype: DF.Data
 		rule: DF.Link | None
+		rule_version: DF.Link | None
+		version: DF.Int
 	# end: auto-generated types
 	pass

@@ -12,7 +12,7 @@ frappe.query_reports["Case Audit Trail"] = {
 		{ fieldname: "to_date", label: __("To"), fieldtype: "Date", default: frappe.datetime.get_today() },
 	],
 	onload(report) {
-		frappe.xcall("legist_routing.api.constants").then((known) => {
+		legist_routing.known().then((known) => {
 			const kind = report.get_filter("kind");
 			kind.df.options = ["", ...known.audit_kinds];
 			kind.refresh();
