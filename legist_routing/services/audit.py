@@ -48,12 +48,15 @@ BY_HAND_COMMENTS = (
 )
 # A Version field that is a scheduler's index, or a fingerprint, never a fact for a reader.
 QUIET_FIELDS = {"next_escalation_at", "content_hash"}
+# A checklist row's stamps repeat the entry's own who and when.
+QUIET_ROW_FIELDS = {"done_by", "done_at"}
 # Fields a status change stamps by itself: said by the status entry, not listed again.
 STAMPED_BY_STATUS = {
 	"status_changed_at",
 	"acknowledged_at",
 	"acknowledged_by",
 	"completed_at",
+	"paused_at",
 	"received_at",
 	"uploads",
 	"file",
@@ -322,7 +325,9 @@ def _from_version(row) -> list[dict]:
 	for table, idx, _name, row_changes in data.get("row_changed") or []:
 		where = _("{0} row {1}").format(_label(row.ref_doctype, table), int(idx) + 1)
 		child = frappe.get_meta(row.ref_doctype).get_options(table)
-		details += [f"{where}, {_change(child, *change)}" for change in row_changes]
+		details += [
+			f"{where}, {_change(child, *change)}" for change in row_changes if change[0] not in QUIET_ROW_FIELDS
+		]
 	if details:
 		out.append(_entry(*args, "Change", row.owner, BY_HAND, "; ".join(details)))
 	return out

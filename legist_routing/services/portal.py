@@ -20,7 +20,7 @@ from frappe import _
 from frappe.utils import now_datetime
 
 from legist_routing.engine.decide import Event
-from legist_routing.services import apply, facts, journal, permissions, routing, settings
+from legist_routing.services import apply, facts, journal, messages, permissions, routing, settings
 
 OPEN_REQUEST = ("Requested", "Returned")
 # Accepted uploads: extension -> (kind shown to the client, content signatures).
@@ -45,30 +45,6 @@ HEIC_BRANDS = (b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1")
 
 
 # ------------------------------------------------------------------------------------ reading
-def status_text(status: str | None) -> str:
-	"""A case status in words a client understands (translated into the request's language)."""
-	words = {
-		"Open": _("We have opened your case and are reviewing it."),
-		"Intake": _("We are gathering the first details of your case."),
-		"Document Collection": _(
-			"We are collecting the documents for your case. Please send what is listed below."
-		),
-		"In Preparation": _("We are preparing your application."),
-		"Ready to File": _("Your application is ready and will be filed with USCIS soon."),
-		"Filed": _("Your application has been filed with USCIS. We are waiting for their answer."),
-		"RFE Received": _(
-			"USCIS has asked for more evidence. We are preparing the answer; please send what is listed below."
-		),
-		"RFE Response Filed": _("We have sent USCIS the evidence they asked for."),
-		"Interview Scheduled": _("USCIS has scheduled an interview. We will prepare you for it."),
-		"Approved": _("Good news: USCIS has approved your case."),
-		"Denied": _("USCIS has denied the case. Your attorney will contact you about the next steps."),
-		"Withdrawn": _("The case has been withdrawn."),
-		"Closed": _("Your case is closed."),
-	}
-	return words.get(status or "", _("Your case is in progress."))
-
-
 def request_status_text(status: str | None) -> str:
 	return {
 		"Requested": _("Waiting for you"),
@@ -110,7 +86,7 @@ def my_cases() -> list[dict]:
 		)
 	)
 	for c in cases:
-		c.status_text = status_text(c.status)
+		c.status_text = messages.status_text(c.status)
 		c.waiting = int(waiting.get(c.name, 0))
 	return cases
 
@@ -127,7 +103,7 @@ def case_view(name: str) -> dict:
 	for r in requests:
 		r.status_text = request_status_text(r.status)
 		r.open = r.status in OPEN_REQUEST
-	messages = frappe.get_all(
+	sent = frappe.get_all(
 		"Client Message",
 		filters={"case": case.name},
 		fields=["subject", "message", "sent_at"],
@@ -139,10 +115,10 @@ def case_view(name: str) -> dict:
 			"title": case.case_title,
 			"case_type": case.case_type,
 			"status": case.status,
-			"status_text": status_text(case.status),
+			"status_text": messages.status_text(case.status),
 		},
 		"requests": requests,
-		"messages": messages,
+		"messages": sent,
 		"max_upload_mb": max_upload_mb(),
 		"accepted": accepted_kinds(),
 	}

@@ -7,33 +7,16 @@ The same roads over HTTP, as attackers would take them, are in test_security_htt
 from __future__ import annotations
 
 import datetime as dt
-import email
 
 import frappe
 import pytest
 from frappe.utils import now_datetime
-from helpers import make_case
+from helpers import client, email_text, make_case
 
 from legist_routing.services import permissions, portal
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-
-
-def client(email: str, lang: str = "es") -> str:
-	if not frappe.db.exists("User", email):
-		user = frappe.get_doc(
-			{
-				"doctype": "User",
-				"email": email,
-				"first_name": email.split("@")[0].title(),
-				"user_type": "Website User",
-				"language": lang,
-				"send_welcome_email": 0,
-			}
-		).insert(ignore_permissions=True)
-		user.add_roles("Legist Client")
-	return email
 
 
 @pytest.fixture
@@ -49,16 +32,6 @@ def upload_as(user, request, filename, content):
 		return portal.upload(request, filename, content)
 	finally:
 		frappe.set_user("Administrator")
-
-
-def email_text(raw: str) -> str:
-	"""The decoded text of a queued e-mail's parts."""
-	parsed = email.message_from_string(raw)
-	return "".join(
-		part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
-		for part in parsed.walk()
-		if part.get_content_maintype() == "text"
-	)
 
 
 def review_tasks(case):

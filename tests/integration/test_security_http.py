@@ -22,23 +22,17 @@ and Case is in global search (indexed by client name), so that those roads are t
 from __future__ import annotations
 
 import json
-import os
 import re
 import secrets
-import socket
-import subprocess
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import quote
 
 import frappe
 import pytest
 import requests
 from frappe.utils import nowdate
-from helpers import case_type
+from helpers import Served, case_type, free_port
 
-REPO = Path(__file__).resolve().parents[2]
-SERVE = REPO / "scripts" / "serve-test-site.sh"
 SFX = secrets.token_hex(3)
 PWD = f"Sec!{SFX}-Tq7vRz#92"
 REPORT = "Case Audit Trail"
@@ -129,20 +123,6 @@ class World:
 
 	def __getitem__(self, actor: str) -> Actor:
 		return self.actors[actor]
-
-
-def _free_port() -> int:
-	wanted = int(os.environ.get("LEGIST_SECURITY_PORT", "8011"))
-	for port in (wanted, 0):
-		with socket.socket() as s:
-			try:
-				s.bind(("127.0.0.1", port))
-			except OSError:
-				if "LEGIST_SECURITY_PORT" in os.environ:
-					pytest.fail(f"LEGIST_SECURITY_PORT={wanted} is in use")
-				continue
-			return s.getsockname()[1]
-	raise AssertionError("no free port")
 
 
 def _user(actor: str):
@@ -365,14 +345,8 @@ def _neighbour(name: str, step: int) -> str:
 def _seed() -> dict:
 	from legist_routing.services import apply
 
-	# Frappe refuses a 61st user within an hour (throttle_user_limit); the suite makes many. This process only.
-	conf, limit = frappe.local.conf, frappe.local.conf.get("throttle_user_limit")
-	conf.throttle_user_limit = 10**6
-	try:
-		for actor in ROLES:
-			_user(actor)
-	finally:
-		conf.throttle_user_limit = limit
+	for actor in ROLES:  # Frappe's new-user throttle is lifted for the suite (conftest)
+		_user(actor)
 	t1, t2 = _team("T1", email("P1")), _team("T2", email("P2"))
 	# Case A between two cases nobody of ours is on, so that A's neighbours in the series exist.
 	_case(f"Filler before {SFX}", f"Filler {SFX}")
@@ -418,19 +392,13 @@ def _seed() -> dict:
 def world(site):
 	from frappe.installer import update_site_config
 
-	port = _free_port()
-	served = frappe.local.site
+	port = free_port("LEGIST_SECURITY_PORT", 8011)
 	base = f"http://127.0.0.1:{port}"
 	# The print view's PDF is rendered by wkhtmltopdf, which loads the page's styles from host_name: point it
 	# at this server for the module (new-site.sh sets http://SITE:8000, which nothing here resolves).
 	host_name = frappe.get_site_config().get("host_name")
 	update_site_config("host_name", base)
-	server = subprocess.Popen(
-		["bash", str(SERVE), "start", served, str(port)],
-		stdout=subprocess.PIPE,
-		stderr=subprocess.STDOUT,
-		text=True,
-	)
+	server = Served(port)
 	try:
 		frappe.set_user("Administrator")
 		try:
@@ -441,9 +409,7 @@ def world(site):
 			raise
 		finally:
 			frappe.set_user("Administrator")
-		out, _ = server.communicate(timeout=240)
-		if server.returncode != 0:
-			pytest.fail(f"the web server for {served} did not come up on port {port}:\n{out}", pytrace=False)
+		server.ready()
 		actors = {"anon": Actor("anon", base)}
 		for name in ROLES:
 			actors[name] = Actor(name, base)
@@ -461,9 +427,7 @@ def world(site):
 			assert "X-Frappe-CSRF-Token" in actor.http.headers, f"{name}: no CSRF token in {page.url}"
 		yield World(base, actors, a, b, seeded["guess"], seeded["scratch"], seeded["rule"])
 	finally:
-		if server.poll() is None:
-			server.kill()
-		subprocess.run(["bash", str(SERVE), "stop", str(port)], capture_output=True, timeout=60)
+		server.stop()
 		update_site_config("host_name", host_name or "None")
 
 
@@ -877,6 +841,41 @@ def test_guessed_name(world, actor, guess, road):
 		assert_allowed(r_, r, o, what)
 	else:
 		assert_denied(r_, r, o, what)
+
+
+# ---------------------------------------------------------------------------------- the form's Links
+LINKS = {"M": "allow", "P1": "allow", "P2": "refuse", "D": "refuse", "clientA": "refuse", "anon": "refuse"}
+
+
+@pytest.mark.parametrize("actor", sorted(LINKS))
+def test_form_links(world, actor):
+	"""The form's Links dialog (``frappe.desk.form.linked_with.get``): those on case A see its task, notice and
+	request; the paralegal, who may not read Routing Logs, gets the rest rather than a refusal of the whole
+	dialog; everyone else is refused, never answered with an empty list."""
+	o = world.o
+	r = world[actor].call("frappe.desk.form.linked_with.get", doctype="Case", docname=o["case"].name)
+	what = f"{actor}: the Links of case A"
+	shown = {"task": "Case Task", "notice": "Case Notice", "request": "Client Request"}
+	if LINKS[actor] == "refuse":
+		assert_code(r, DENIED, what)
+		for key in shown:
+			assert o[key].name not in r.text, f"{what}: LEAK of {o[key].name}"
+		return
+	assert_code(r, 200, what)
+	links = message(r)
+	for key, doctype in shown.items():
+		names = [d["name"] for d in links.get(doctype, [])]
+		assert o[key].name in names, f"{what}: {doctype} {o[key].name} missing. {_show(r)}"
+	assert ("Routing Log" in links) == (actor == "M"), f"{what}: Routing Logs are the managers'. {_show(r)}"
+
+
+@pytest.mark.parametrize("case", ["B", "prev", "invented"])
+def test_form_links_of_a_case_not_ones_own(world, case):
+	"""The paralegal of case A asking for the Links of case B, of the case named before A, or of a
+	name that does not exist: refused each time."""
+	target = world.b["case"] if case == "B" else world.guess[case]
+	r = world["P1"].call("frappe.desk.form.linked_with.get", doctype="Case", docname=target.name)
+	assert_code(r, DENIED, f"P1: the Links of {target.name} ({case})")
 
 
 # ------------------------------------------------------------------------------------------- portal
@@ -1355,6 +1354,7 @@ API = {
 	"export_rules": ("GET", {}, {"P1", "P2", "D", "M"}),
 	"import_rules": ("POST", {"rules_json": "[]"}, {"M"}),
 	"simulate": ("POST", {"trigger": "case.created", "case": "CASE-NONE-00000"}, {"M"}),
+	"check_rule_set": ("GET", {}, {"M"}),
 	"acknowledge_task": ("POST", {"name": "TASK-NONE-00000"}, set()),
 	"acknowledge_tasks": ("POST", {"names": "[]"}, {"P1", "P2", "D", "M"}),
 	"reassign_task": ("POST", {"name": "TASK-NONE-00000", "user": "x@y.z", "reason": "Other"}, set()),
@@ -1362,6 +1362,21 @@ API = {
 	"request_documents": ("POST", {"case": "CASE-NONE-00000", "items": "[]"}, set()),
 	"review_upload": ("POST", {"request": "CREQ-NONE-00000", "decision": "Accept"}, set()),
 	"message_client": ("POST", {"case": "CASE-NONE-00000", "subject": "s", "message": "m"}, set()),
+	# the workspace's KPI card and chart (GET, as the desk's widgets call them with POST too)
+	"kpi_card": ("GET", {"filters": {"kpi": "missed_deadlines"}}, {"M"}),
+	"kpi_trend": ("GET", {"chart_name": "Legist Missed Deadlines"}, {"M"}),
+	# a shipped rule's version 1 (compared with itself; restoring it changes nothing)
+	"list_versions": ("GET", {"doctype": "Routing Rule", "name": "Portal_Upload_Review"}, {"M"}),
+	"compare_versions": (
+		"GET",
+		{"doctype": "Routing Rule", "name": "Portal_Upload_Review", "from_version": 1, "to_version": 1},
+		{"M"},
+	),
+	"restore_version": (
+		"POST",
+		{"doctype": "Routing Rule", "name": "Portal_Upload_Review", "version": 1},
+		{"M"},
+	),
 }
 REFUSED = (401, 403, 404, 417)
 
