@@ -48,34 +48,44 @@ Run (from the bench's sites folder, with the bench's Python)::
 	../env/bin/python benchmarks/bench_case_insert.py --site legist-bench.localhost [--n 200]
 
 Writes the table to benchmarks/results/case_insert.md as well. ``--profile a,c`` adds a cProfile of a few
-inserts of those scenarios (benchmarks/results/profile_<scenario>.txt). ``--cleanup-only`` removes
-what an interrupted run left behind.
+inserts of those scenarios (benchmarks/results/profile_<scenario>.txt, not committed). ``--cleanup-only``
+removes what an interrupted run left behind. The site connection, timing, tables, aims, fixtures and
+cleanup of the Cases come from the shared harness (common.py).
 """
 
 from __future__ import annotations
 
-import argparse
-import cProfile
 import datetime as dt
 import gc
-import io
 import json
 import math
 import os
-import platform
 import pstats
-import statistics
 import sys
 import time
-from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import frappe
-from common import REPO, app_version
-
-HERE = Path(__file__).resolve().parent
-RESULTS = HERE / "results"
+from common import (
+	REPO,
+	Samples,
+	aims_report,
+	arg_parser,
+	chunks,
+	context_lines,
+	delete_cases,
+	ensure_case_type,
+	ensure_user,
+	log,
+	md_table,
+	median,
+	new_request,
+	profile,
+	publish,
+	site,
+	timed_cpu,
+	write_profile,
+)
 
 PREFIX = "bench-ci-"
 LIKE = PREFIX + "%"
@@ -157,7 +167,7 @@ def wanted_rules(indexed: int, loose: int) -> dict[str, dict]:
 
 # -------------------------------------------------------------------------------------- scenarios
 @dataclass
-class Scenario:
+class Scenario(Samples):
 	key: str
 	label: str
 	routing_rules: list[str] = field(default_factory=list)
@@ -204,28 +214,8 @@ def build_scenarios(indexed_counts: list[int], loose_counts: list[int], ar_nope:
 # ------------------------------------------------------------------------------------------ setup
 def ensure_fixtures():
 	for email, full_name, role in USERS.values():
-		if not frappe.db.exists("User", email):
-			first, last = full_name.split(" ", 1)
-			frappe.get_doc(
-				{
-					"doctype": "User",
-					"email": email,
-					"first_name": first,
-					"last_name": last,
-					"send_welcome_email": 0,
-					"enabled": 1,
-				}
-			).insert(ignore_permissions=True)
-		user = frappe.get_doc("User", email)
-		if not user.enabled:
-			user.enabled = 1
-			user.save(ignore_permissions=True)
-		if role not in frappe.get_roles(email):
-			user.add_roles(role)
-	if not frappe.db.exists("Case Type", CASE_TYPE):
-		frappe.get_doc(
-			{"doctype": "Case Type", "case_type_name": CASE_TYPE, "practice_group": "Employment"}
-		).insert(ignore_permissions=True)
+		ensure_user(email, full_name, [role])
+	ensure_case_type(CASE_TYPE, "Employment")
 	settings = frappe.get_single("Routing Settings")
 	if not settings.routing_enabled:
 		sys.exit("Routing Settings: routing is disabled on this site; enable it first.")
@@ -336,14 +326,6 @@ class Inserter:
 		self.run_id = run_id
 		self.count = 0
 
-	def new_request(self):
-		"""What frappe.init does for each web request: drop the request-level caches."""
-		frappe.local.cache = {}
-		frappe.local.request_cache = defaultdict(dict)
-		frappe.local.role_permissions = {}
-		frappe.local.new_doc_templates = {}
-		frappe.local.message_log = []
-
 	def values(self) -> dict:
 		self.count += 1
 		return {
@@ -364,16 +346,20 @@ class Inserter:
 		A failure (say a deadlock with a worker writing to the same site) is rolled back, reported and
 		counted, not measured."""
 		values = self.values()
-		self.new_request()
-		started, cpu = time.perf_counter(), time.process_time()
-		try:
-			frappe.get_doc(values).insert()
-			frappe.db.commit()
-		except Exception as e:
-			frappe.db.rollback()
-			log(f"insert failed, rolled back: {type(e).__name__}: {str(e)[:200]}")
-			return None
-		return time.perf_counter() - started, time.process_time() - cpu
+		new_request()
+
+		def attempt() -> bool:
+			try:
+				frappe.get_doc(values).insert()
+				frappe.db.commit()
+			except Exception as e:
+				frappe.db.rollback()
+				log(f"insert failed, rolled back: {type(e).__name__}: {str(e)[:200]}")
+				return False
+			return True
+
+		wall, cpu, ok = timed_cpu(attempt)
+		return (wall, cpu) if ok else None
 
 
 def check_effect(scenario: Scenario, case_name: str):
@@ -437,38 +423,26 @@ def measure(scenarios: list[Scenario], inserter: Inserter, args):
 			scenario.samples += samples
 			scenario.cpu += [cpu for _wall, cpu in timings]
 			if samples:
-				scenario.round_medians.append(statistics.median(samples))
+				scenario.round_medians.append(median(samples))
 			frappe.set_user("Administrator")
-			so_far = statistics.median(scenario.samples) * 1000 if scenario.samples else math.nan
+			so_far = scenario.median * 1000 if scenario.samples else math.nan
 			log(
 				f"round {r + 1}/{rounds} {scenario.key:8} {len(samples)} inserts in {took:5.1f} s, "
 				f"median so far {so_far:6.1f} ms"
 			)
 
 
-def profile(scenario: Scenario, inserter: Inserter, count: int, user: str) -> str:
+def profile_scenario(scenario: Scenario, inserter: Inserter, count: int, user: str) -> str:
 	frappe.set_user("Administrator")
 	activate(scenario, full_clear=True)
 	frappe.set_user(user)
 	for _ in range(10):
 		inserter.insert()
-	profiler = cProfile.Profile()
-	profiler.enable()
-	for _ in range(count):
-		inserter.insert()
-	profiler.disable()
+	stats, text = profile(lambda: [inserter.insert() for _ in range(count)])
 	frappe.set_user("Administrator")
-	out = io.StringIO()
-	stats = pstats.Stats(profiler, stream=out)
 	summary = profile_summary(stats, count)
-	stats.sort_stats("cumulative").print_stats(45)
-	stats.sort_stats("tottime").print_stats(25)
-	text = (
-		f"cProfile of {count} inserts, scenario {scenario.key}: {scenario.label}\n\n{summary}\n"
-		+ out.getvalue()
-	)
-	RESULTS.mkdir(parents=True, exist_ok=True)
-	(RESULTS / f"profile_{scenario.key}.txt").write_text(text)
+	text = f"cProfile of {count} inserts, scenario {scenario.key}: {scenario.label}\n\n{summary}\n" + text
+	write_profile(scenario.key, text)
 	log(f"profile of {scenario.key}:\n{summary}")
 	return text
 
@@ -546,40 +520,6 @@ def purge_jobs(site: str, since: float) -> int:
 		return 0
 
 
-def delete_cases():
-	"""Delete the benchmark's Cases and every record their creation produced."""
-	cases = frappe.get_all("Case", filters={"case_type": CASE_TYPE}, pluck="name")
-	if not cases:
-		return 0
-	for chunk in chunks(cases, 500):
-		tasks = frappe.get_all("Case Task", filters={"case": ["in", chunk]}, pluck="name")
-		refs = chunk + tasks
-		todos = frappe.get_all(
-			"ToDo",
-			filters={"reference_type": ["in", ["Case", "Case Task"]], "reference_name": ["in", refs]},
-			pluck="name",
-		)
-		refs_todos = refs + todos
-		params = {"refs": tuple(refs), "cases": tuple(chunk), "tasks": tuple(tasks) or ("",)}
-		params["all"] = tuple(refs_todos)
-		for sql in (
-			"delete from `tabCase Task Checklist Item` where parent in %(tasks)s",
-			"delete from `tabCase Task` where name in %(tasks)s",
-			"delete from `tabToDo` where name in %(all)s",
-			"delete from `tabRouting Log` where `case` in %(cases)s",
-			"delete from `tabError Log` where reference_doctype = 'Notification Log' and reference_name in "
-			"(select name from `tabNotification Log` where document_name in %(all)s)",
-			"delete from `tabNotification Log` where document_name in %(all)s",
-			"delete from `tabComment` where reference_name in %(all)s",
-			"delete from `tabVersion` where docname in %(all)s",
-			"delete from `tabEmail Queue` where reference_name in %(all)s",
-			"delete from `tabCase` where name in %(cases)s",
-		):
-			frappe.db.sql(sql, params)
-	frappe.db.commit()
-	return len(cases)
-
-
 def delete_notifications():
 	"""Notification Logs for the benchmark's people (a worker may have made some from queued jobs)."""
 	users = [email for email, _name, _role in USERS.values()]
@@ -608,7 +548,7 @@ def cleanup(keep_cases: bool, keep_rules: bool = False) -> str:
 
 	frappe.set_user("Administrator")
 	frappe.db.rollback()
-	deleted_cases = 0 if keep_cases else delete_cases()
+	deleted_cases = 0 if keep_cases else delete_cases(CASE_TYPE)
 	if not keep_cases:
 		delete_notifications()
 	if keep_rules:
@@ -657,55 +597,54 @@ def cleanup(keep_cases: bool, keep_rules: bool = False) -> str:
 
 
 # ---------------------------------------------------------------------------------------- report
-def percentile(samples: list[float], p: float) -> float:
-	ordered = sorted(samples)
-	return ordered[max(0, math.ceil(p * len(ordered)) - 1)]
-
-
 def table(scenarios: list[Scenario]) -> tuple[str, dict]:
 	by_key = {s.key: s for s in scenarios}
-	base = statistics.median(by_key["a"].samples)
-	base_cpu = statistics.median(by_key["a"].cpu)
-	medians = {}
-	lines = [
-		"| scenario | n | median ms | p90 ms | ratio to (a) | CPU median ms (ratio) | round medians ms |",
-		"|---|---:|---:|---:|---:|---:|---|",
-	]
+	base, base_cpu = by_key["a"].median, median(by_key["a"].cpu)
+	rows = []
 	for s in scenarios:
-		med, cpu = statistics.median(s.samples), statistics.median(s.cpu)
-		medians[s.key] = med
-		spread = " / ".join(f"{m * 1000:.1f}" for m in s.round_medians)
-		count = f"{len(s.samples)}" + (f" ({s.failed} failed)" if s.failed else "")
-		lines.append(
-			f"| ({s.key}) {s.label} | {count} | {med * 1000:.1f} | "
-			f"{percentile(s.samples, 0.9) * 1000:.1f} | {med / base:.2f}x | "
-			f"{cpu * 1000:.1f} ({cpu / base_cpu:.2f}x) | {spread} |"
+		cpu = median(s.cpu)
+		rows.append(
+			[
+				f"({s.key}) {s.label}",
+				f"{len(s.samples)}" + (f" ({s.failed} failed)" if s.failed else ""),
+				f"{s.median * 1000:.1f}",
+				f"{s.p90 * 1000:.1f}",
+				f"{s.median / base:.2f}x",
+				f"{cpu * 1000:.1f} ({cpu / base_cpu:.2f}x)",
+				" / ".join(f"{m * 1000:.1f}" for m in s.round_medians),
+			]
 		)
-	return "\n".join(lines), medians
+	headers = [
+		"scenario",
+		"n",
+		"median ms",
+		"p90 ms",
+		"ratio to (a)",
+		"CPU median ms (ratio)",
+		"round medians ms",
+	]
+	return md_table(headers, rows, right=(1, 2, 3, 4, 5)), {s.key: s.median for s in scenarios}
 
 
 def aims(medians: dict) -> str:
-	lines = ["Aims:", ""]
+	"""Each aim is a ratio of two scenarios' medians: at most the factor, or below 1.0 ("below d")."""
+	out = []
 	for key, ref, factor, text in AIMS:
 		if key not in medians or ref not in medians:
+			out.append((None, text))
 			continue
 		ratio = medians[key] / medians[ref]
-		verdict = "met" if (ratio <= factor if factor != 1.0 else ratio < 1.0) else "NOT met"
-		lines.append(f"- {text}: {ratio:.2f}x {ref} - {verdict}")
-	return "\n".join(lines)
+		out.append((ratio <= factor if factor != 1.0 else ratio < 1.0, f"{text}: {ratio:.2f}x {ref}"))
+	return aims_report(out)
 
 
 def context(args, import_seconds: float) -> str:
 	settings = frappe.get_single("Routing Settings")
-
-	commit = app_version()
 	return "\n".join(
 		[
-			f"- date: {dt.datetime.now().isoformat(timespec='seconds')}; site {frappe.local.site}; "
-			f"Frappe {frappe.__version__}; legist_routing {commit}",
-			f"- machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPU(s), "
-			f"Python {platform.python_version()}, database {frappe.db.db_type}; load average at start "
-			f"{args.load_at_start:.2f} (other processes on the machine add noise)",
+			*context_lines(load_at_start=args.load_at_start),
+			f"- date: {dt.datetime.now().isoformat(timespec='seconds')}; database {frappe.db.db_type}; "
+			"other processes on the machine add noise",
 			f"- per scenario: {args.n} measured inserts in {args.rounds} interleaved round(s), "
 			f"{args.warmup} warm-up inserts per round; inserting user {args.user}",
 			f"- Routing Settings: routing_enabled={settings.routing_enabled}, "
@@ -716,23 +655,12 @@ def context(args, import_seconds: float) -> str:
 
 
 # ------------------------------------------------------------------------------------------ utils
-def chunks(items: list, size: int):
-	for i in range(0, len(items), size):
-		yield items[i : i + size]
-
-
 def counts(text: str) -> list[int]:
 	return sorted({int(x) for x in text.split(",") if x.strip() and int(x) > 0})
 
 
-def log(message: str):
-	print(f"[bench] {message}", file=sys.stderr, flush=True)
-
-
 def parse_args(argv=None):
-	parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-	parser.add_argument("--site", required=True)
-	parser.add_argument("--sites-path", default=".", help="the bench's sites folder (default: .)")
+	parser = arg_parser(__doc__)
 	parser.add_argument("--n", type=int, default=150, help="measured inserts per scenario (default 150)")
 	parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds (default 5)")
 	parser.add_argument(
@@ -767,69 +695,56 @@ def main(argv=None):
 	args.load_at_start = os.getloadavg()[0]
 	if args.load_at_start > (os.cpu_count() or 1):
 		log(f"load average {args.load_at_start:.1f} on {os.cpu_count()} CPU(s): expect noisy numbers")
-	frappe.init(site=args.site, sites_path=args.sites_path)
-	frappe.connect()
-	# Measure what production runs: a development bench's developer_mode adds per-query bookkeeping.
-	frappe.conf.developer_mode = 0
-	frappe.local.conf.developer_mode = 0
-	try:
-		frappe.set_user("Administrator")
+	with site(args.site, args.sites_path, lock="legist_bench_case_insert", production=True):
 		if args.cleanup_only:
 			log(f"purged {purge_jobs(args.site, 0)} queued notification jobs")
 			log(cleanup(args.keep_cases))
 			return
-		if "legist_routing" not in frappe.get_installed_apps():
-			sys.exit(f"legist_routing is not installed on {args.site}")
-		routing, assignment = foreign_rules()
-		if routing or assignment:
-			sys.exit(
-				"this site has rules the benchmark did not create; use a dedicated site "
-				f"(enabled Routing Rules: {routing[:5]}, Assignment Rules on Case: {assignment[:5]})"
-			)
-		indexed_counts = counts(args.indexed)
-		loose_counts = counts(args.loose)
-		scenarios = build_scenarios(indexed_counts, loose_counts, args.ar_nope)
-		if args.only:
-			keep = {"a", *args.only.split(",")}
-			scenarios = [s for s in scenarios if s.key in keep]
 		try:
-			ensure_fixtures()
-			import_seconds = ensure_routing_rules(
-				max(indexed_counts, default=0), max(loose_counts, default=0)
-			)
-			ensure_assignment_rules(args.ar_nope, USERS["paralegal"][0])
-		except frappe.db.OperationalError as e:
-			if frappe.db.is_missing_column(e) or frappe.db.is_table_missing(e):
-				log(f"the site's tables do not match the app's DocTypes ({e}): migrate or re-create the site")
-			raise
-		frappe.db.commit()
-		inserter = Inserter(args.user, frappe.generate_hash(length=6))
-		measure(scenarios, inserter, args)
-		text, medians = table(scenarios)
-		report = "\n\n".join(
-			[
-				"# Case insert benchmark (benchmarks/bench_case_insert.py)",
-				INTRO,
-				text,
-				aims(medians),
-				context(args, import_seconds),
-			]
-		)
-		RESULTS.mkdir(parents=True, exist_ok=True)
-		(RESULTS / "case_insert.md").write_text(report + "\n")
-		print(report)
-		profiles = [s for s in scenarios if s.key in set(filter(None, args.profile.split(",")))]
-		for scenario in profiles:
-			log(f"profiling {scenario.key}")
-			profile(scenario, inserter, args.profile_n, args.user)
-		print(f"\n(written to {RESULTS / 'case_insert.md'}; run took {time.time() - started:.0f} s)")
-	finally:
-		try:
-			if not args.cleanup_only:
-				log(f"purged {purge_jobs(args.site, started)} queued notification jobs")
-				log(cleanup(args.keep_cases, args.keep_rules))
+			run(args, started)
 		finally:
-			frappe.destroy()
+			log(f"purged {purge_jobs(args.site, started)} queued notification jobs")
+			log(cleanup(args.keep_cases, args.keep_rules))
+
+
+def run(args, started: float) -> None:
+	routing, assignment = foreign_rules()
+	if routing or assignment:
+		sys.exit(
+			"this site has rules the benchmark did not create; use a dedicated site "
+			f"(enabled Routing Rules: {routing[:5]}, Assignment Rules on Case: {assignment[:5]})"
+		)
+	indexed_counts = counts(args.indexed)
+	loose_counts = counts(args.loose)
+	scenarios = build_scenarios(indexed_counts, loose_counts, args.ar_nope)
+	if args.only:
+		keep = {"a", *args.only.split(",")}
+		scenarios = [s for s in scenarios if s.key in keep]
+	try:
+		ensure_fixtures()
+		import_seconds = ensure_routing_rules(max(indexed_counts, default=0), max(loose_counts, default=0))
+		ensure_assignment_rules(args.ar_nope, USERS["paralegal"][0])
+	except frappe.db.OperationalError as e:
+		if frappe.db.is_missing_column(e) or frappe.db.is_table_missing(e):
+			log(f"the site's tables do not match the app's DocTypes ({e}): migrate or re-create the site")
+		raise
+	frappe.db.commit()
+	inserter = Inserter(args.user, frappe.generate_hash(length=6))
+	measure(scenarios, inserter, args)
+	text, medians = table(scenarios)
+	report = "\n\n".join(
+		[
+			"# Case insert benchmark (benchmarks/bench_case_insert.py)",
+			INTRO,
+			text,
+			aims(medians),
+			context(args, import_seconds),
+		]
+	)
+	publish("case_insert.md", report, started)
+	for scenario in [s for s in scenarios if s.key in set(filter(None, args.profile.split(",")))]:
+		log(f"profiling {scenario.key}")
+		profile_scenario(scenario, inserter, args.profile_n, args.user)
 
 
 if __name__ == "__main__":

@@ -35,21 +35,21 @@ Data (seeded once, idempotently; kept for the next run)
 	about 500 cases in all (1/40). 100,000 Case Tasks ``bperm-task-000001`` ... on random cases (5 per case
 	on average), random status and priority, assigned to one of the case's people (slots and team members),
 	distinct ``modified`` times over the past year. Cases and tasks are written with multi-row INSERTs built
-	from the tables' own columns (``common.bulk_insert``); the seed is recognised by the Case Type's
-	description and the row counts, and re-made when either is off.
+	from the DocTypes' own columns (``common.bulk_insert``); the seed is recognised by the Case Type's
+	description and the row counts, and re-made when either is off. ``--cases`` and ``--tasks`` seed a
+	smaller (or larger) set instead, with the same shares.
 
 Run (the script never creates sites; make one with ``bash scripts/new-site.sh legist-perm.localhost``)::
 
 	cd ~/legist-bench/sites
 	../env/bin/python ../apps/legist_routing/benchmarks/bench_permissions.py --site legist-perm.localhost
 
-Writes benchmarks/results/permissions.md. ``--iterations`` (default 30), ``--drop`` (delete the Cases,
-tasks and teams, then exit).
+Writes benchmarks/results/permissions.md. ``--iterations`` (default 30), ``--cases`` and ``--tasks``
+(default 20,000 and 100,000), ``--drop`` (delete the Cases, tasks and teams, then exit).
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import os
 import random
@@ -58,24 +58,26 @@ import time
 from dataclasses import dataclass, field
 
 from common import (
+	Samples,
+	aims_report,
 	analyze,
+	arg_parser,
 	bulk_insert,
 	context_lines,
+	ensure_case_type,
 	ensure_user,
 	explain,
 	log,
 	md_table,
-	median,
 	new_request,
-	percentile,
 	plan_table,
+	publish,
 	rows_read,
 	server_time,
 	site,
 	statements,
 	table_scans,
 	timed,
-	write_result,
 )
 
 SEED = 20260412
@@ -131,8 +133,8 @@ class Seed:
 	now: dt.datetime  # what the rows are dated from
 
 
-def generate(now: dt.datetime) -> Seed:
-	"""The seed, the same on every run (fixed random seed)."""
+def generate(now: dt.datetime, n_cases: int = CASES, n_tasks: int = TASKS) -> Seed:
+	"""The seed, the same on every run of the same size (fixed random seed)."""
 	rng = random.Random(SEED)
 	teams = {}
 	for t in range(1, TEAMS + 1):
@@ -141,7 +143,7 @@ def generate(now: dt.datetime) -> Seed:
 	team_names = list(teams)
 	cases, people = [], []
 	year = 365 * 86400
-	for k in range(CASES):
+	for k in range(n_cases):
 		lead = rng.choice(ATTORNEYS)
 		primary = rng.choice(PARALEGALS)
 		secondary = rng.choice(ATTORNEYS + PARALEGALS) if rng.random() < 0.7 else None
@@ -159,7 +161,6 @@ def generate(now: dt.datetime) -> Seed:
 				"name": name,
 				"creation": modified - dt.timedelta(days=rng.randrange(30)),
 				"modified": modified,
-				"naming_series": "CASE-.YYYY.-.#####",
 				"case_title": f"Bench perm case {k + 1}",
 				"case_type": CASE_TYPE,
 				"priority": rng.choice(PRIORITIES),
@@ -175,11 +176,11 @@ def generate(now: dt.datetime) -> Seed:
 		slots = {p for p in (lead, primary, secondary, intake) if p}
 		people.append(sorted(slots | set(teams[team] if team else ())))
 	statuses = [s for s, w in TASK_STATUSES for _ in range(w)]
-	stamps = rng.sample(range(year), TASKS)  # distinct: the first page is one well-defined set
+	stamps = rng.sample(range(year), n_tasks)  # distinct: the first page is one well-defined set
 	tasks, tasks_of = [], {}
 	visible: dict[str, set[str]] = {}
-	for i in range(TASKS):
-		k = rng.randrange(CASES)
+	for i in range(n_tasks):
+		k = rng.randrange(n_cases)
 		case = cases[k]["name"]
 		assignee = rng.choice(people[k])
 		modified = now - dt.timedelta(seconds=stamps[i])
@@ -188,19 +189,14 @@ def generate(now: dt.datetime) -> Seed:
 				"name": f"{TASK_PREFIX}{i + 1:06d}",
 				"creation": modified - dt.timedelta(hours=rng.randrange(1, 200)),
 				"modified": modified,
-				"naming_series": "TASK-.YYYY.-.#####",
 				"title": f"bench perm task {i + 1}",
 				"case": case,
-				"kind": "Work",
 				"status": rng.choice(statuses),
 				"assigned_to": assignee,
 				"priority": rng.choice(PRIORITIES),
 				"assigned_at": modified,
 				"due": now + dt.timedelta(hours=rng.randrange(-240, 24 * 60)),
 				"estimated_hours": rng.choice((0.5, 1.0, 2.0, 4.0)),
-				"escalation_level": 0,
-				"reassignment_count": 0,
-				"unroutable": 0,
 			}
 		)
 		tasks_of[case] = tasks_of.get(case, 0) + 1
@@ -220,14 +216,14 @@ def seed_anchor() -> dt.datetime | None:
 	return dt.datetime.fromisoformat(m.group(1)) if m else None
 
 
-def seeded() -> bool:
+def seeded(n_cases: int, n_tasks: int) -> bool:
 	import frappe
 
 	if seed_anchor() is None:
 		return False
 	cases = frappe.db.sql("select count(*) from `tabCase` where name like %s", CASE_PREFIX + "%")[0][0]
 	tasks = frappe.db.sql("select count(*) from `tabCase Task` where name like %s", TASK_PREFIX + "%")[0][0]
-	return cases == CASES and tasks == TASKS
+	return cases == n_cases and tasks == n_tasks
 
 
 def drop() -> None:
@@ -269,25 +265,23 @@ def ensure_seed(data: Seed) -> float:
 				"members": [{"user": u, "team_role": TEAM_ROLE[ROLE[u]], "active": 1} for u in members],
 			}
 		).insert(ignore_permissions=True)
-	if not frappe.db.exists("Case Type", CASE_TYPE):
-		frappe.get_doc(
-			{"doctype": "Case Type", "case_type_name": CASE_TYPE, "practice_group": "Other"}
-		).insert(ignore_permissions=True)
+	ensure_case_type(CASE_TYPE)
 	frappe.db.commit()
-	if seeded():
+	n_cases, n_tasks = len(data.cases), len(data.tasks)
+	if seeded(n_cases, n_tasks):
 		return time.perf_counter() - started if made else 0.0
-	log(f"seeding {CASES:,} Cases and {TASKS:,} Case Tasks (bulk INSERTs)")
+	log(f"seeding {n_cases:,} Cases and {n_tasks:,} Case Tasks (bulk INSERTs)")
 	frappe.db.sql("delete from `tabCase Task` where name like %s", TASK_PREFIX + "%")
 	frappe.db.sql("delete from `tabCase` where name like %s", CASE_PREFIX + "%")
 	frappe.db.commit()
 	bulk_insert("Case", data.cases)
 	bulk_insert("Case Task", data.tasks)
 	frappe.db.set_value(
-		"Case Type", CASE_TYPE, "description", f"{SEED_TAG} at {data.now}: {CASES} cases, {TASKS} tasks"
+		"Case Type", CASE_TYPE, "description", f"{SEED_TAG} at {data.now}: {n_cases} cases, {n_tasks} tasks"
 	)
 	frappe.db.sql("analyze table `tabCase`, `tabCase Task`")  # fresh index statistics for the planner
 	frappe.db.commit()
-	if not seeded():
+	if not seeded(n_cases, n_tasks):
 		raise SystemExit("seeding finished but the counts are off; run with --drop and again")
 	return time.perf_counter() - started
 
@@ -297,6 +291,20 @@ def list_page():
 	import frappe
 
 	return frappe.get_list("Case Task", fields=LIST_FIELDS, order_by=ORDER_BY, limit_page_length=20)
+
+
+def changed(user: str) -> None:
+	"""A change to who is on a case has just committed: ``forget`` drops the user's visible set now and
+	registers the drop again for the end of the writing transaction. Here the write and the read share
+	one transaction, so the commit's drop is run now and the rollback's dropped: left queued, it would
+	fire at the iteration's rollback and make the next line the user reads cold, whatever it measures."""
+	import frappe
+
+	from legist_routing.services import permissions
+
+	permissions.forget([user])
+	frappe.db.after_commit.run()
+	frappe.db.after_rollback.reset()
 
 
 def list_count() -> int:
@@ -315,7 +323,7 @@ def page_sql(count: bool = False) -> str:
 
 
 @dataclass
-class Line:
+class Line(Samples):
 	key: str
 	label: str
 	user: str
@@ -394,15 +402,15 @@ def results_table(lines: list[Line], visible: dict[str, int]) -> str:
 	keyed = {ln.key: ln for ln in lines}
 	rows = []
 	for ln in lines:
-		med = median(ln.samples)
-		ratio = f"{med / median(keyed[ln.base].samples):.2f}x" if ln.base else ""
+		med = ln.median
+		ratio = f"{med / keyed[ln.base].median:.2f}x" if ln.base else ""
 		rows.append(
 			[
 				ln.label,
 				ln.user,
 				f"{visible.get(ln.user, 0):,}" if ln.user != MANAGER else "all",
 				f"{med * 1000:.2f}",
-				f"{percentile(ln.samples, 90) * 1000:.2f}",
+				f"{ln.p90 * 1000:.2f}",
 				ratio,
 				ln.statements,
 			]
@@ -515,10 +523,10 @@ def visible_sql(user: str) -> tuple[str, object]:
 
 # ------------------------------------------------------------------------------------------ main
 def parse_args(argv=None):
-	parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-	parser.add_argument("--site", required=True)
-	parser.add_argument("--sites-path", default=".", help="the bench's sites folder (default: the cwd)")
+	parser = arg_parser(__doc__)
 	parser.add_argument("--iterations", type=int, default=30, help="measured calls per line (default 30)")
+	parser.add_argument("--cases", type=int, default=CASES, help=f"Cases seeded (default {CASES:,})")
+	parser.add_argument("--tasks", type=int, default=TASKS, help=f"Case Tasks seeded (default {TASKS:,})")
 	parser.add_argument("--drop", action="store_true", help="delete the seeded Cases, tasks and teams, exit")
 	return parser.parse_args(argv)
 
@@ -534,8 +542,10 @@ def main(argv=None):
 		from legist_routing.services import permissions
 
 		# a kept seed is regenerated from the time it was dated from: the same rows, for the checks
-		now = (seeded() and seed_anchor()) or frappe.utils.now_datetime().replace(microsecond=0)
-		data = generate(now)
+		now = (seeded(args.cases, args.tasks) and seed_anchor()) or frappe.utils.now_datetime().replace(
+			microsecond=0
+		)
+		data = generate(now, args.cases, args.tasks)
 		seed_s = ensure_seed(data)
 		# what the app's daily job does (and a migrate): column statistics for the lists' query plans
 		permissions.refresh_statistics()
@@ -574,14 +584,14 @@ def main(argv=None):
 				"p_list_cold",
 				"list page, right after a change to who is on a case (the set is read again)",
 				PARALEGAL,
-				lambda: (permissions.forget([PARALEGAL]), list_page())[1],
+				lambda: (changed(PARALEGAL), list_page())[1],
 				base="m_list",
 			),
 			Line(
 				"p_visible_cold",
 				"`visible_cases` after a change (one UNION)",
 				PARALEGAL,
-				lambda: (permissions.forget([PARALEGAL]), permissions.visible_cases(PARALEGAL))[1],
+				lambda: (changed(PARALEGAL), permissions.visible_cases(PARALEGAL))[1],
 			),
 			Line("m_sql", "list page, its bare SQL", MANAGER, bare(m_sql)),
 			Line("p_sql", "list page, its bare SQL", PARALEGAL, bare(p_sql), base="m_sql"),
@@ -609,23 +619,20 @@ def main(argv=None):
 		v_branches = branches_table(v_query, v_values)
 		frappe.db.rollback()
 		h_len = len(re.search(r"`tabCase Task`\.`case` in \(([^)]*)\)", h_sql).group(1).split(", "))
-		context = [
-			*context_lines(),
-			f"- load average {load_start:.2f} at the start; run took {time.time() - started:.0f} s",
-		]
+		context = [*context_lines(load_at_start=load_start), f"- run took {time.time() - started:.0f} s"]
 
-	ratio = median(keyed["p_list"].samples) / median(keyed["m_list"].samples)
-	count_ratio = median(keyed["p_count"].samples) / median(keyed["m_count"].samples)
-	page_load = (median(keyed["p_list"].samples) + median(keyed["p_count"].samples)) / (
-		median(keyed["m_list"].samples) + median(keyed["m_count"].samples)
+	ratio = keyed["p_list"].median / keyed["m_list"].median
+	count_ratio = keyed["p_count"].median / keyed["m_count"].median
+	page_load = (keyed["p_list"].median + keyed["p_count"].median) / (
+		keyed["m_list"].median + keyed["m_count"].median
 	)
-	met = ratio <= AIM
-	aim = (
-		f"Aim: the paralegal's list page at most {AIM}x the manager's: {ratio:.2f}x — "
-		+ ("**aim met**" if met else "**aim NOT met**")
-		+ f". The count: {count_ratio:.2f}x; list page + count (one list view load): {page_load:.2f}x. "
-		f"`visible_cases` alone: {median(keyed['p_visible'].samples) * 1000:.2f} ms of the paralegal's "
-		f"{median(keyed['p_list'].samples) * 1000:.2f} ms list page."
+	aim = aims_report(
+		[(ratio <= AIM, f"the paralegal's list page at most {AIM}x the manager's ({ratio:.2f}x)")]
+	)
+	beside = (
+		f"The count: {count_ratio:.2f}x; list page + count (one list view load): {page_load:.2f}x. "
+		f"`visible_cases` alone: {keyed['p_visible'].median * 1000:.2f} ms of the paralegal's "
+		f"{keyed['p_list'].median * 1000:.2f} ms list page."
 	)
 	step = p_facts["plan"][0]
 	sorted_all = "filesort" in str(step.get("Extra"))
@@ -659,6 +666,7 @@ def main(argv=None):
 			"for scale; the aim is on the paralegal.",
 			results_table(lines, staff_seen),
 			aim,
+			beside,
 			verdict,
 			"## Plans",
 			p_plan,
@@ -679,9 +687,7 @@ def main(argv=None):
 			),
 		]
 	)
-	path = write_result("permissions.md", report)
-	print(report)
-	print(f"\n(written to {path}; run took {time.time() - started:.0f} s)")
+	publish("permissions.md", report, started)
 
 
 if __name__ == "__main__":

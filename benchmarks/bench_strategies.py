@@ -49,32 +49,47 @@ Run
 	writes benchmarks/results/strategies.md (about 30 s; the first run adds about 30 s to create 50 users).
 	On the site the script creates, idempotently: users ``bstr.m01`` ... ``bstr.m50@example.com`` (Legist
 	Paralegal; ``bstr.m50`` disabled), the Routing Team "Bench Strategies Team", the Case Type "Bench
-	Strategies" and one Case; each run replaces its Case Tasks (``bstr-task-...``, no escalation pending)
-	and its two Routing Absences so the load matches the engine's team. ``--drop`` removes the tasks,
-	absences, Case and team, and exits.
+	Strategies" and one Case; each run replaces its Case Tasks (``bstr-task-...``, no escalation pending;
+	multi-row INSERTs built from the DocType's own columns, ``common.bulk_insert``) and its two Routing
+	Absences so the load matches the engine's team. ``--drop`` removes the tasks, absences, Case and team,
+	and exits. The site connection, timing, tables and fixtures come from the shared harness (common.py).
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import os
-import platform
 import random
-import statistics
 import sys
 import time
-from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from common import app_version, statements
+from common import (
+	REPO,
+	Samples,
+	arg_parser,
+	bulk_insert,
+	context_lines,
+	delete_cases,
+	ensure_case_type,
+	ensure_cases,
+	ensure_user,
+	explain,
+	log,
+	md_table,
+	median,
+	new_request,
+	plan_line,
+	publish,
+	sample,
+	site,
+	statements,
+	table_scans,
+	timed,
+)
 
-HERE = Path(__file__).resolve().parent
-RESULTS = HERE / "results"
-sys.path.insert(0, str(HERE.parent))  # the app, for plain-python runs from anywhere
+sys.path.insert(0, str(REPO))  # the app, for plain-python runs from anywhere
 
-from legist_routing.engine import strategies as S  # noqa: E402
+from legist_routing.engine import strategies as S
 
 TEAM_SIZE = 50
 SEED = 20261127
@@ -85,10 +100,6 @@ AWAY = (7, 23)  # member indexes on leave today
 DISABLED = 49
 SLOT_FREE = (12, 30, 0)  # primary paralegal, secondary owner, team lead: all available
 SLOT_BUSY = (7, 23, 49)  # on leave, on leave, disabled
-
-
-def log(msg: str) -> None:
-	print(f"[bench] {msg}", file=sys.stderr, flush=True)
 
 
 def user(i: int) -> str:
@@ -195,7 +206,7 @@ CHAINS = (
 
 
 @dataclass
-class Result:
+class Result(Samples):
 	key: str
 	label: str
 	samples: list[float] = field(default_factory=list)  # seconds
@@ -203,13 +214,6 @@ class Result:
 	chosen: dict[str, int] = field(default_factory=dict)
 	strategies: dict[str, int] = field(default_factory=dict)
 	queries: int | None = None
-
-	def median(self, values=None) -> float:
-		return statistics.median(values if values is not None else self.samples)
-
-	def p90(self, values=None) -> float:
-		values = sorted(values if values is not None else self.samples)
-		return values[min(len(values) - 1, int(len(values) * 0.9))]
 
 	def note(self, choice) -> None:
 		self.chosen[choice.user or "-"] = self.chosen.get(choice.user or "-", 0) + 1
@@ -224,7 +228,6 @@ def bench_engine(decisions: int, block: int) -> list[Result]:
 	needs = {key: need(slots) for key, _label, _chain, slots in CHAINS}
 	chains = {key: chain for key, _label, chain, _slots in CHAINS}
 	cursor = None
-	clock = time.perf_counter
 	for key in results:  # warm-up
 		for _ in range(200):
 			S.choose(members, needs[key], chains[key], today, cursor)
@@ -234,9 +237,8 @@ def bench_engine(decisions: int, block: int) -> list[Result]:
 		for key, result in results.items():
 			chain, wanted, samples = chains[key], needs[key], result.samples
 			for _ in range(n):
-				t0 = clock()
-				choice = S.choose(members, wanted, chain, today, cursor)
-				samples.append(clock() - t0)
+				seconds, choice = timed(lambda: S.choose(members, wanted, chain, today, cursor))  # noqa: B023
+				samples.append(seconds)
 				if key == "round_robin":
 					cursor = choice.cursor
 				result.note(choice)
@@ -261,18 +263,21 @@ def check_engine(results: dict[str, Result], members: list[S.Member], today: dt.
 
 
 def engine_table(results: list[Result]) -> str:
-	base = results[0].median()
-	out = [
-		"| chain | decisions | median µs | p90 µs | x round robin | chosen by |",
-		"|---|---:|---:|---:|---:|---|",
+	base = results[0].median
+	rows = [
+		[
+			r.label,
+			f"{len(r.samples):,}",
+			f"{r.median * 1e6:.1f}",
+			f"{r.p90 * 1e6:.1f}",
+			f"{r.median / base:.2f}",
+			", ".join(f"{k} {v:,}" for k, v in sorted(r.strategies.items()))
+			+ f"; {len(r.chosen)} different people",
+		]
+		for r in results
 	]
-	for r in results:
-		by = ", ".join(f"{k} {v:,}" for k, v in sorted(r.strategies.items()))
-		out.append(
-			f"| {r.label} | {len(r.samples):,} | {r.median() * 1e6:.1f} | {r.p90() * 1e6:.1f} "
-			f"| {r.median() / base:.2f} | {by}; {len(r.chosen)} different people |"
-		)
-	return "\n".join(out)
+	headers = ["chain", "decisions", "median µs", "p90 µs", "x round robin", "chosen by"]
+	return md_table(headers, rows, right=(1, 2, 3, 4))
 
 
 # ------------------------------------------------------------------------------------------ site
@@ -281,22 +286,9 @@ def ensure_site_fixtures(today: dt.date) -> str:
 	import frappe
 
 	for s in seats():
-		email = user(s.index)
-		if not frappe.db.exists("User", email):
-			# Frappe refuses more than 60 new users an hour per site; these are not sign-ups.
-			frappe.local.conf.throttle_user_limit = 10_000
-			frappe.get_doc(
-				{
-					"doctype": "User",
-					"email": email,
-					"first_name": f"Bstr Member {s.index + 1:02d}",
-					"send_welcome_email": 0,
-					"roles": [{"role": "Legist Paralegal"}],
-				}
-			).insert(ignore_permissions=True)
-		enabled = 0 if s.index == DISABLED else 1
-		if frappe.db.get_value("User", email, "enabled") != enabled:
-			frappe.db.set_value("User", email, "enabled", enabled)
+		ensure_user(
+			user(s.index), f"Bstr Member {s.index + 1:02d}", ["Legist Paralegal"], enabled=s.index != DISABLED
+		)
 	rows = [
 		{
 			"user": user(s.index),
@@ -327,24 +319,10 @@ def ensure_site_fixtures(today: dt.date) -> str:
 				"members": rows,
 			}
 		).insert(ignore_permissions=True)
-	if not frappe.db.exists("Case Type", CASE_TYPE):
-		frappe.get_doc(
-			{"doctype": "Case Type", "case_type_name": CASE_TYPE, "practice_group": "Employment"}
-		).insert(ignore_permissions=True)
-	case = frappe.db.get_value("Case", {"case_type": CASE_TYPE}, "name")
-	if not case:
-		case = (
-			frappe.get_doc(
-				{
-					"doctype": "Case",
-					"case_title": "Bench strategies case",
-					"case_type": CASE_TYPE,
-					"client_name": "Bench Client",
-				}
-			)
-			.insert(ignore_permissions=True)
-			.name
-		)
+	ensure_case_type(CASE_TYPE, "Employment")
+	case = ensure_cases(
+		CASE_TYPE, 1, lambda _k: {"case_title": "Bench strategies case", "client_name": "Bench Client"}
+	)[0]
 	replace_tasks(case)
 	frappe.db.sql("delete from `tabRouting Absence` where user in %(users)s", {"users": members_away()})
 	for i in AWAY:
@@ -365,54 +343,27 @@ def members_away() -> tuple[str, ...]:
 
 
 def replace_tasks(case: str) -> int:
-	"""The team's open load as real Case Tasks (plus some closed ones), written with one INSERT."""
+	"""The team's open load as real Case Tasks (plus some closed ones), written with multi-row INSERTs."""
 	import frappe
 
 	frappe.db.sql("delete from `tabCase Task` where name like %s", TASK_PREFIX + "%")
 	now = frappe.utils.now_datetime().replace(microsecond=0)
-	fields = (
-		"name",
-		"creation",
-		"modified",
-		"modified_by",
-		"owner",
-		"title",
-		"case",
-		"kind",
-		"status",
-		"assigned_to",
-		"priority",
-		"assigned_at",
-		"estimated_hours",
-	)
-	values = []
+	rows = []
 	for s in seats():
 		for k in range(s.open_tasks + 3):  # three closed tasks each: the load query must skip them
-			status = "Open" if k < s.open_tasks else "Completed"
 			name = f"{TASK_PREFIX}{s.index + 1:02d}-{k:03d}"
-			row = {
-				"name": name,
-				"creation": now,
-				"modified": now,
-				"modified_by": "Administrator",
-				"owner": "Administrator",
-				"title": f"bench strategies task {name}",
-				"case": case,
-				"kind": "Work",
-				"status": status,
-				"assigned_to": user(s.index),
-				"priority": "Standard",
-				"assigned_at": now,
-				"estimated_hours": s.hours_each,
-			}
-			values.append(tuple(row[f] for f in fields))
-	placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
-	frappe.db.sql(
-		f"insert into `tabCase Task` ({', '.join(f'`{f}`' for f in fields)}) values "
-		+ ", ".join([placeholders] * len(values)),
-		[v for r in values for v in r],
-	)
-	return len(values)
+			rows.append(
+				{
+					"name": name,
+					"title": f"bench strategies task {name}",
+					"case": case,
+					"status": "Open" if k < s.open_tasks else "Completed",
+					"assigned_to": user(s.index),
+					"assigned_at": now,
+					"estimated_hours": s.hours_each,
+				}
+			)
+	return bulk_insert("Case Task", rows)
 
 
 def drop_site() -> None:
@@ -420,41 +371,11 @@ def drop_site() -> None:
 
 	frappe.db.sql("delete from `tabCase Task` where name like %s", TASK_PREFIX + "%")
 	frappe.db.sql("delete from `tabRouting Absence` where user in %(users)s", {"users": members_away()})
-	for case in frappe.get_all("Case", filters={"case_type": CASE_TYPE}, pluck="name"):
-		frappe.db.sql("delete from `tabRouting Log` where `case` = %s", case)
-		frappe.db.sql("delete from `tabCase` where name = %s", case)
+	delete_cases(CASE_TYPE)
 	if frappe.db.exists("Routing Team", TEAM):
 		frappe.delete_doc("Routing Team", TEAM, ignore_permissions=True, force=True)
 	frappe.db.commit()
 	log("dropped the benchmark's tasks, absences, Case and team (users stay)")
-
-
-def new_request() -> None:
-	"""What frappe.init does for each request or job: drop the request-level caches (Redis stays)."""
-	import frappe
-
-	frappe.local.cache = {}
-	frappe.local.request_cache = defaultdict(dict)
-	frappe.local.role_permissions = {}
-	frappe.local.new_doc_templates = {}
-
-
-def count_queries(fn) -> int:
-	import frappe
-
-	seen = []
-	original = frappe.db.sql
-
-	def counting(query, *args, **kwargs):
-		seen.append(query)
-		return original(query, *args, **kwargs)
-
-	frappe.db.sql = counting
-	try:
-		fn()
-	finally:
-		frappe.db.sql = original
-	return len(seen)
 
 
 def load_reader():
@@ -468,15 +389,9 @@ def load_reader():
 
 
 def plan_of(query: str, values) -> tuple[str, bool]:
-	"""EXPLAIN in one line, and whether Case Task is read by a full scan."""
-	import frappe
-
-	rows = frappe.db.sql("explain " + query, values, as_dict=True)
-	text = "; ".join(
-		f"{p.get('table')}: type={p.get('type')} key={p.get('key')} rows={p.get('rows')}" for p in rows
-	)
-	scan = any(p.get("type") == "ALL" and int(p.get("rows") or 0) > 1000 for p in rows)
-	return text, scan
+	"""EXPLAIN in one line, and whether a table of more than 1,000 rows is read by a full scan."""
+	plan = explain(query, values)
+	return plan_line(plan), any(int(p.get("rows") or 0) > 1000 for p in table_scans(plan))
 
 
 def index_probe(query: str, values) -> dict:
@@ -496,12 +411,8 @@ def index_probe(query: str, values) -> dict:
 	frappe.db.sql(f"alter table {table} add index assigned_status (assigned_to, status)")
 	if sorted(frappe.db.sql(query, values)) != sorted(frappe.db.sql(probe, values)):
 		raise AssertionError("the probe's copy does not give the live table's load")
-	samples = []
-	for _ in range(50):
-		t0 = time.perf_counter()
-		frappe.db.sql(probe, values)
-		samples.append(time.perf_counter() - t0)
-	out = {"ms": statistics.median(samples) * 1000, "plan": plan_of(probe, values)[0]}
+	samples = sample(lambda: frappe.db.sql(probe, values), 50)
+	out = {"ms": median(samples) * 1000, "plan": plan_of(probe, values)[0]}
 	frappe.db.sql(f"drop temporary table {table}")
 	return out
 
@@ -514,7 +425,6 @@ def bench_site(decisions: int, block: int, today: dt.date, probe: bool = True) -
 	results = {key: Result(key, label) for key, label, _chain, _slots in CHAINS}
 	needs = {key: need(slots) for key, _label, _chain, slots in CHAINS}
 	chains = {key: chain for key, _label, chain, _slots in CHAINS}
-	clock = time.perf_counter
 
 	def decide(key: str):
 		return apply.choose(needs[key], chains[key], TEAM, today)
@@ -530,7 +440,7 @@ def bench_site(decisions: int, block: int, today: dt.date, probe: bool = True) -
 			decide(key)
 			frappe.db.commit()
 		new_request()
-		result.queries = count_queries(lambda key=key: decide(key))
+		result.queries = len(statements(lambda key=key: decide(key)))
 		frappe.db.commit()
 	done = 0
 	while done < decisions:
@@ -538,36 +448,29 @@ def bench_site(decisions: int, block: int, today: dt.date, probe: bool = True) -
 		for key, result in results.items():
 			for _ in range(n):
 				new_request()
-				t0 = clock()
-				choice = decide(key)
-				t1 = clock()
-				frappe.db.commit()
-				t2 = clock()
-				result.samples.append(t1 - t0)
-				result.with_commit.append(t2 - t0)
+				seconds, choice = timed(lambda key=key: decide(key))
+				committed, _ = timed(frappe.db.commit)
+				result.samples.append(seconds)
+				result.with_commit.append(seconds + committed)
 				result.note(choice)
 		done += n
 	check_site(results)
 	users = [user(s.index) for s in seats()]
 	reader_name, reader = load_reader()
-	load_samples = []
-	for _ in range(max(50, decisions // 2)):
-		t0 = clock()
-		reader(users)
-		load_samples.append(clock() - t0)
+	load_samples = sample(lambda: reader(users), max(50, decisions // 2))
 	query, values = statements(lambda: reader(users))[0]
 	plan, scan = plan_of(query, values)
-	members_samples = []
-	for _ in range(max(50, decisions // 2)):
+
+	def members():
 		new_request()
-		t0 = clock()
-		assignment.members(TEAM, None, today)
-		members_samples.append(clock() - t0)
+		return timed(lambda: assignment.members(TEAM, None, today))[0]
+
+	members_samples = [members() for _ in range(max(50, decisions // 2))]
 	frappe.db.rollback()
 	facts = {
 		"reader": reader_name,
-		"load_ms": statistics.median(load_samples) * 1000,
-		"members_ms": statistics.median(members_samples) * 1000,
+		"load_ms": median(load_samples) * 1000,
+		"members_ms": median(members_samples) * 1000,
 		"plan": plan,
 		"probe": index_probe(query, values) if probe and scan else None,
 		"task_rows": frappe.db.sql("select count(*) from `tabCase Task`")[0][0],
@@ -596,29 +499,39 @@ def check_site(results: dict[str, Result]) -> None:
 
 
 def site_table(results: list[Result]) -> str:
-	base = results[0].median()
-	base_commit = results[0].median(results[0].with_commit)
-	out = [
-		"| chain | decisions | choose: median ms | p90 ms | x round robin | choose + commit: median ms "
-		"| x round robin | SQL statements |",
-		"|---|---:|---:|---:|---:|---:|---:|---:|",
+	base, base_commit = results[0].median, median(results[0].with_commit)
+	rows = [
+		[
+			r.label,
+			f"{len(r.samples):,}",
+			f"{r.median * 1000:.2f}",
+			f"{r.p90 * 1000:.2f}",
+			f"{r.median / base:.2f}",
+			f"{median(r.with_commit) * 1000:.2f}",
+			f"{median(r.with_commit) / base_commit:.2f}",
+			r.queries,
+		]
+		for r in results
 	]
-	for r in results:
-		wc = r.median(r.with_commit)
-		out.append(
-			f"| {r.label} | {len(r.samples):,} | {r.median() * 1000:.2f} | {r.p90() * 1000:.2f} "
-			f"| {r.median() / base:.2f} | {wc * 1000:.2f} | {wc / base_commit:.2f} | {r.queries} |"
-		)
-	return "\n".join(out)
+	headers = [
+		"chain",
+		"decisions",
+		"choose: median ms",
+		"p90 ms",
+		"x round robin",
+		"choose + commit: median ms",
+		"x round robin",
+		"SQL statements",
+	]
+	return md_table(headers, rows, right=(1, 2, 3, 4, 5, 6, 7))
 
 
 # ------------------------------------------------------------------------------------------- main
 def parse_args(argv=None):
-	parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+	parser = arg_parser(__doc__, site=False)
 	where = parser.add_mutually_exclusive_group(required=True)
 	where.add_argument("--site", help="also measure apply.choose on this site")
 	where.add_argument("--engine-only", action="store_true", help="the pure engine only, no Frappe")
-	parser.add_argument("--sites-path", default=".", help="the bench's sites folder (default: the cwd)")
 	parser.add_argument("--decisions", type=int, default=20_000, help="engine decisions per chain")
 	parser.add_argument("--site-decisions", type=int, default=300, help="site decisions per chain")
 	parser.add_argument("--drop", action="store_true", help="remove the site fixtures and exit")
@@ -628,93 +541,66 @@ def parse_args(argv=None):
 	return parser.parse_args(argv)
 
 
-def context(args, extra: list[str]) -> str:
+def context() -> str:
+	"""Machine and versions (Frappe's and the site's too while connected), the team and the need."""
 	lines = [
 		"Context:",
 		"",
-		f"- {os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.2f} at the end; "
-		f"Python {platform.python_version()} ({platform.python_implementation()}); app at {app_version()}",
+		*context_lines(),
 		f"- team of {TEAM_SIZE}: 1 Managing Attorney, 3 Senior Attorneys, 6 Associates, 40 Paralegals; "
 		f"capacity 20 tasks / 40 h each; 0-16 open tasks each (seed {SEED}); 2 on leave, 1 disabled; "
 		"17 handle only H-1B/O-1/L-1, 5 only Asylum/U Visa",
 		"- need: 2 h, case type H-1B, Employment, English, Standard priority",
-		*extra,
 	]
 	return "\n".join(lines)
+
+
+def site_sections(args) -> list[str]:
+	"""The site part of the report: fixtures, the decisions and the load query's facts."""
+	import frappe
+
+	today = frappe.utils.getdate(frappe.utils.nowdate())
+	log("site: fixtures")
+	ensure_site_fixtures(today)
+	log(f"site: {args.site_decisions:,} decisions per chain")
+	measured, facts = bench_site(args.site_decisions, 25, today, probe=not args.no_index_probe)
+	return [
+		"## Site: `apply.choose(need, chain, team)` for a Routing Team of 50, per decision",
+		site_table(measured),
+		"Parts of a decision (medians): the members' open load alone "
+		f"(`assignment.{facts['reader']}`, one grouped query) {facts['load_ms']:.2f} ms; "
+		"`assignment.members(team)` (team, load, absences, enabled users) "
+		f"{facts['members_ms']:.2f} ms. Load query plan: {facts['plan']}. Case Task holds "
+		f"{facts['task_rows']:,} rows, {facts['team_open']} of them open tasks of this team."
+		+ (
+			" The same query on a private copy of those rows with an index on (assigned_to, status): "
+			f"{facts['probe']['ms']:.2f} ms ({facts['probe']['plan']})."
+			if facts["probe"]
+			else ""
+		),
+		"Each site decision starts with fresh request caches (Redis warm) and ends with a commit.",
+	]
 
 
 def main(argv=None):
 	args = parse_args(argv)
 	started = time.time()
-	intro = "# Assignee choice benchmark (benchmarks/bench_strategies.py)"
 	if args.site and args.drop:
-		import frappe
-
-		frappe.init(site=args.site, sites_path=args.sites_path)
-		frappe.connect()
-		try:
-			frappe.set_user("Administrator")
+		with site(args.site, args.sites_path, lock="legist_bench_strategies"):
 			drop_site()
-		finally:
-			frappe.destroy()
 		return
 	log(f"engine: {args.decisions:,} decisions per chain")
-	engine = bench_engine(args.decisions, 1000)
 	sections = [
-		intro,
+		"# Assignee choice benchmark (benchmarks/bench_strategies.py)",
 		"## Engine: `strategies.choose` over 50 members, per decision",
-		engine_table(engine),
+		engine_table(bench_engine(args.decisions, 1000)),
 	]
-	extra: list[str] = []
-	if args.site:
-		import frappe
-
-		os.chdir(args.sites_path)
-		frappe.init(site=args.site, sites_path=args.sites_path)
-		frappe.connect()
-		try:
-			frappe.set_user("Administrator")
-			if "legist_routing" not in frappe.get_installed_apps():
-				sys.exit(f"legist_routing is not installed on {args.site}")
-			if not frappe.db.sql("select get_lock('legist_bench_strategies', 0)")[0][0]:
-				sys.exit("another run of this benchmark is using the site (it shares its team and tasks)")
-			today = frappe.utils.getdate(frappe.utils.nowdate())
-			log("site: fixtures")
-			ensure_site_fixtures(today)
-			log(f"site: {args.site_decisions:,} decisions per chain")
-			site, facts = bench_site(args.site_decisions, 25, today, probe=not args.no_index_probe)
-			version = frappe.db.sql("select version()")[0][0]
-			frappe_version = frappe.__version__
-		finally:
-			frappe.destroy()
-		sections += [
-			"## Site: `apply.choose(need, chain, team)` for a Routing Team of 50, per decision",
-			site_table(site),
-			"Parts of a decision (medians): the members' open load alone "
-			f"(`assignment.{facts['reader']}`, one grouped query) {facts['load_ms']:.2f} ms; "
-			"`assignment.members(team)` (team, load, absences, enabled users) "
-			f"{facts['members_ms']:.2f} ms. Load query plan: {facts['plan']}. Case Task holds "
-			f"{facts['task_rows']:,} rows, {facts['team_open']} of them open tasks of this team."
-			+ (
-				" The same query on a private copy of those rows with an index on (assigned_to, status): "
-				f"{facts['probe']['ms']:.2f} ms ({facts['probe']['plan']})."
-				if facts["probe"]
-				else ""
-			),
-		]
-		extra = [
-			f"- site {args.site}; Frappe {frappe_version}; MariaDB {version}; each site decision starts with "
-			"fresh request caches (Redis warm) and ends with a commit",
-		]
-		name = "strategies.md"
-	else:
-		name = "strategies_engine.md"
-	sections.append(context(args, extra))
-	report = "\n\n".join(sections)
-	RESULTS.mkdir(parents=True, exist_ok=True)
-	(RESULTS / name).write_text(report + "\n")
-	print(report)
-	print(f"\n(written to {RESULTS / name}; run took {time.time() - started:.0f} s)")
+	if not args.site:
+		return publish("strategies_engine.md", "\n\n".join([*sections, context()]), started)
+	# one run at a time: a second one would share the team and its tasks
+	with site(args.site, args.sites_path, lock="legist_bench_strategies"):
+		sections += [*site_sections(args), context()]
+	publish("strategies.md", "\n\n".join(sections), started)
 
 
 if __name__ == "__main__":

@@ -1,14 +1,20 @@
 """Shared by the benchmark scripts (run as `python benchmarks/<script>.py`, so this folder is on sys.path).
 
-One harness: the site connection, per-request cache resets, timing and medians, markdown tables, fixture
-users, bulk inserts built from a DocType's own columns, and query plans. Frappe is imported inside the
-functions that need it, so engine-only runs (plain Python, no Frappe) can import this module too.
+One harness for all of them: the command line's site options, the site connection and its teardown,
+per-request cache resets, timing and medians, markdown tables, the aims (met or not), the results files and
+profiles (profiles stay local: .gitignore), fixtures (users, Case Types, Cases), bulk inserts built from a
+DocType's own columns, and query plans. Frappe is imported inside the functions that need it, so engine-only
+runs (plain Python, no Frappe) can import this module too.
 """
 
 from __future__ import annotations
 
+import argparse
 import contextlib
+import cProfile
+import io
 import os
+import pstats
 import re
 import statistics
 import subprocess
@@ -44,18 +50,23 @@ def chunks(items: Sequence, size: int) -> Iterator[Sequence]:
 		yield items[i : i + size]
 
 
-def write_result(name: str, report: str) -> Path:
-	RESULTS.mkdir(parents=True, exist_ok=True)
-	path = RESULTS / name
-	path.write_text(report.rstrip("\n") + "\n")
-	return path
+def arg_parser(doc: str, site: bool = True) -> argparse.ArgumentParser:
+	"""The script's parser, described by its docstring's first line, with ``--sites-path`` and (unless the
+	script declares it itself) a required ``--site``."""
+	parser = argparse.ArgumentParser(description=doc.split("\n")[0])
+	if site:
+		parser.add_argument("--site", required=True)
+	parser.add_argument("--sites-path", default=".", help="the bench's sites folder (default: the cwd)")
+	return parser
 
 
 # ------------------------------------------------------------------------------ the site
 @contextlib.contextmanager
-def site(name: str, sites_path: str = ".", lock: str | None = None):
+def site(name: str, sites_path: str = ".", lock: str | None = None, production: bool = False):
 	"""Connect to ``name`` as Administrator; refuse a site without the app, and (with ``lock``) a second
-	run of the same benchmark on the same site (a MariaDB named lock, released when the connection ends)."""
+	run of the same benchmark on the same site (a MariaDB named lock, released when the connection ends).
+	``production`` turns the development bench's developer_mode off for this process (it adds per-query
+	bookkeeping a production site does not have). At the end: rollback, and the connection closed."""
 	import frappe
 
 	sites_path = os.path.abspath(sites_path)
@@ -63,6 +74,8 @@ def site(name: str, sites_path: str = ".", lock: str | None = None):
 	frappe.init(site=name, sites_path=sites_path)
 	frappe.connect()
 	try:
+		if production:
+			frappe.local.conf.developer_mode = 0
 		frappe.set_user("Administrator")
 		if "legist_routing" not in frappe.get_installed_apps():
 			sys.exit(f"legist_routing is not installed on {name}")
@@ -100,6 +113,21 @@ def timed(fn: Callable[[], object]) -> tuple[float, object]:
 	return time.perf_counter() - t0, out
 
 
+def timed_cpu(fn: Callable[[], object]) -> tuple[float, float, object]:
+	"""(wall seconds, this process's CPU seconds, result) of one call; the CPU time leaves out the time
+	spent waiting for MariaDB and Redis."""
+	t0, c0 = time.perf_counter(), time.process_time()
+	out = fn()
+	return time.perf_counter() - t0, time.process_time() - c0, out
+
+
+def sample(fn: Callable[[], object], n: int, warm: int = 0) -> list[float]:
+	"""Wall seconds of ``n`` single calls, after ``warm`` unmeasured ones."""
+	for _ in range(warm):
+		fn()
+	return [timed(fn)[0] for _ in range(n)]
+
+
 def percentile(samples: Sequence[float], p: float) -> float:
 	ordered = sorted(samples)
 	return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
@@ -109,6 +137,21 @@ def median(samples: Iterable[float]) -> float:
 	return statistics.median(list(samples))
 
 
+class Samples:
+	"""Mixed into a script's result rows (dataclasses with a ``samples`` list of seconds)."""
+
+	samples: list[float]
+
+	@property
+	def median(self) -> float:
+		return median(self.samples)
+
+	@property
+	def p90(self) -> float:
+		return percentile(self.samples, 90)
+
+
+# ------------------------------------------------------------------------------ report
 def md_table(headers: Sequence[str], rows: Iterable[Sequence[object]], right: Sequence[int] = ()) -> str:
 	"""A markdown table; the columns whose indexes are in ``right`` are right-aligned."""
 	lines = [
@@ -119,22 +162,78 @@ def md_table(headers: Sequence[str], rows: Iterable[Sequence[object]], right: Se
 	return "\n".join(lines)
 
 
-def context_lines() -> list[str]:
-	"""Machine, Python, Frappe, MariaDB and app version, for a results file's context section."""
+def aims_report(aims: Sequence[tuple[bool | None, str]]) -> str:
+	"""Each aim as ``(met, text)``: met, NOT met, or not measured (None) in this run."""
+	met = sum(1 for ok, _text in aims if ok)
+	lines = [f"Aims ({met} of {len(aims)} met):", ""]
+	lines += [
+		f"- {'met' if ok else 'NOT met' if ok is not None else 'not measured'}: {text}" for ok, text in aims
+	]
+	return "\n".join(lines)
+
+
+def context_lines(load_at_start: float | None = None, app_at_start: str | None = None) -> list[str]:
+	"""Machine, Python, Frappe, MariaDB, site and app version, for a results file's context section
+	(Frappe, MariaDB and site only while connected; with ``app_at_start``, a warning when the app's code
+	changed during the run)."""
 	import platform
 
-	import frappe
+	load = f"load average {os.getloadavg()[0]:.2f}" + (
+		f" ({load_at_start:.2f} at the start)" if load_at_start is not None else ""
+	)
+	app = app_version()
+	if app_at_start and app != app_at_start:
+		app = f"{app_at_start} at the start, {app} at the end: the code changed during the run"
+	parts = [f"{os.cpu_count()} CPUs", load, f"Python {platform.python_version()}"]
+	frappe = sys.modules.get("frappe")
+	if frappe is not None and getattr(frappe.local, "db", None) is not None:
+		parts += [f"Frappe {frappe.__version__}", f"MariaDB {frappe.db.sql('select version()')[0][0]}"]
+		parts += [f"app at {app}", f"site {frappe.local.site}"]
+	else:
+		parts.append(f"app at {app}")
+	return ["- " + "; ".join(parts)]
 
-	return [
-		f"- {os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.2f}; Python {platform.python_version()}; "
-		f"Frappe {frappe.__version__}; MariaDB {frappe.db.sql('select version()')[0][0]}; "
-		f"app at {app_version()}; site {frappe.local.site}",
-	]
+
+def write_result(name: str, report: str) -> Path:
+	RESULTS.mkdir(parents=True, exist_ok=True)
+	path = RESULTS / name
+	path.write_text(report.rstrip("\n") + "\n")
+	return path
+
+
+def publish(name: str, report: str, started: float) -> Path:
+	"""Write the report to ``results/<name>``, print it, and say where it went and how long the run took."""
+	path = write_result(name, report)
+	print(report)
+	print(f"\n(written to {path}; run took {time.time() - started:.0f} s)")
+	return path
+
+
+def profile(fn: Callable[[], object]) -> tuple[pstats.Stats, str]:
+	"""cProfile of ``fn()``: the stats and their text (the 45 costliest calls by cumulative time, the 25 by
+	own time)."""
+	profiler = cProfile.Profile()
+	profiler.enable()
+	try:
+		fn()
+	finally:
+		profiler.disable()
+	out = io.StringIO()
+	stats = pstats.Stats(profiler, stream=out)
+	stats.sort_stats("cumulative").print_stats(45)
+	stats.sort_stats("tottime").print_stats(25)
+	return stats, out.getvalue()
+
+
+def write_profile(key: str, text: str) -> Path:
+	"""``results/profile_<key>.txt``: each run writes its own; .gitignore keeps profiles out of the repo."""
+	return write_result(f"profile_{key}.txt", text)
 
 
 # ------------------------------------------------------------------------------ fixtures
-def ensure_user(email: str, first_name: str, roles: Sequence[str]) -> bool:
-	"""A desk user with ``roles``, through Frappe's own User document (few users; True when created)."""
+def ensure_user(email: str, first_name: str, roles: Sequence[str], enabled: bool = True) -> bool:
+	"""A desk user with ``roles``, enabled or not, through Frappe's own User document (few users; True
+	when created)."""
 	import frappe
 
 	if frappe.db.exists("User", email):
@@ -142,6 +241,8 @@ def ensure_user(email: str, first_name: str, roles: Sequence[str]) -> bool:
 		if set(roles) - have:
 			user = frappe.get_doc("User", email)
 			user.add_roles(*(set(roles) - have))
+		if frappe.db.get_value("User", email, "enabled") != int(enabled):
+			frappe.db.set_value("User", email, "enabled", int(enabled))
 		return False
 	# Frappe refuses more than 60 new users an hour per site; benchmark users are not sign-ups.
 	frappe.local.conf.throttle_user_limit = max(frappe.local.conf.get("throttle_user_limit") or 60, 10_000)
@@ -150,6 +251,7 @@ def ensure_user(email: str, first_name: str, roles: Sequence[str]) -> bool:
 			"doctype": "User",
 			"email": email,
 			"first_name": first_name,
+			"enabled": int(enabled),
 			"send_welcome_email": 0,
 			"roles": [{"role": r} for r in roles],
 		}
@@ -157,48 +259,109 @@ def ensure_user(email: str, first_name: str, roles: Sequence[str]) -> bool:
 	return True
 
 
-def table_columns(doctype: str) -> list[str]:
-	"""The columns ``tab<doctype>`` has in the database (not only what the DocType says it should have)."""
+def ensure_case_type(name: str, practice_group: str = "Other") -> None:
 	import frappe
 
-	return frappe.db.get_table_columns(doctype)
+	if not frappe.db.exists("Case Type", name):
+		frappe.get_doc(
+			{"doctype": "Case Type", "case_type_name": name, "practice_group": practice_group}
+		).insert(ignore_permissions=True)
+
+
+def ensure_cases(case_type: str, count: int, values: Callable[[int], dict]) -> list[str]:
+	"""At least ``count`` Cases of ``case_type``, the missing ones inserted as documents from
+	``values(k)`` (k counts from 0); returns their names, oldest name first."""
+	import frappe
+
+	cases = frappe.get_all("Case", filters={"case_type": case_type}, pluck="name", order_by="name asc")
+	for k in range(len(cases), count):
+		doc = frappe.get_doc({"doctype": "Case", "case_type": case_type, **values(k)})
+		cases.append(doc.insert(ignore_permissions=True).name)
+	frappe.db.commit()
+	return cases
+
+
+def delete_cases(case_type: str) -> int:
+	"""Delete the Cases of ``case_type`` and every record their creation and routing produced (Case Tasks,
+	ToDos, Routing Logs, Notification Logs and their error logs, comments, versions, queued e-mails);
+	returns how many Cases."""
+	import frappe
+
+	cases = frappe.get_all("Case", filters={"case_type": case_type}, pluck="name")
+	for chunk in chunks(cases, 500):
+		tasks = frappe.get_all("Case Task", filters={"case": ["in", chunk]}, pluck="name")
+		refs = chunk + tasks
+		todos = frappe.get_all(
+			"ToDo",
+			filters={"reference_type": ["in", ["Case", "Case Task"]], "reference_name": ["in", refs]},
+			pluck="name",
+		)
+		params = {"cases": tuple(chunk), "tasks": tuple(tasks) or ("",), "all": tuple(refs + todos)}
+		for sql in (
+			"delete from `tabCase Task Checklist Item` where parent in %(tasks)s",
+			"delete from `tabCase Task` where name in %(tasks)s",
+			"delete from `tabToDo` where name in %(all)s",
+			"delete from `tabRouting Log` where `case` in %(cases)s",
+			"delete from `tabError Log` where reference_doctype = 'Notification Log' and reference_name in "
+			"(select name from `tabNotification Log` where document_name in %(all)s)",
+			"delete from `tabNotification Log` where document_name in %(all)s",
+			"delete from `tabComment` where reference_name in %(all)s",
+			"delete from `tabVersion` where docname in %(all)s",
+			"delete from `tabEmail Queue` where reference_name in %(all)s",
+			"delete from `tabCase` where name in %(cases)s",
+		):
+			frappe.db.sql(sql, params)
+	frappe.db.commit()
+	return len(cases)
+
+
+def doc_columns(doctype: str) -> tuple[list[str], dict]:
+	"""The columns the DocType stores (``frappe.get_meta(doctype)``: its standard fields and every field
+	with a value, virtual ones left out) and what a new document of it holds in each (its defaults, as
+	``insert`` would write them: Select fields their first option, Check and Int fields 0). Stops with a
+	hint to migrate when the table lacks a column the DocType has."""
+	import frappe
+
+	meta = frappe.get_meta(doctype)
+	columns = [
+		c
+		for c in meta.get_valid_columns()
+		if c != "doctype" and not getattr(meta.get_field(c), "is_virtual", False)
+	]
+	missing = [c for c in columns if c not in set(frappe.db.get_table_columns(doctype))]
+	if missing:
+		raise SystemExit(
+			f"`tab{doctype}` has no column {', '.join(missing)}: the DocType has it, migrate the site"
+		)
+	template = frappe.new_doc(doctype).get_valid_dict(ignore_virtual=True)
+	now = frappe.utils.now_datetime().replace(microsecond=0)
+	template.update(creation=now, modified=now, owner="Administrator", modified_by="Administrator")
+	return columns, template
 
 
 def bulk_insert(doctype: str, rows: Sequence[dict], chunk: int = 2000, ignore: bool = False) -> int:
-	"""Multi-row INSERTs of ``rows`` (dicts keyed by fieldname) into ``tab<doctype>``.
-
-	The column list is the union of the rows' keys and Frappe's standard columns (creation, modified,
-	owner, ...), each checked against the table's real columns: a field the DocType has and the table lacks
-	stops with a hint to migrate, instead of an SQL error half way. No controller, hook or validation runs;
-	the caller gives every mandatory value. Commits after each chunk; returns the rows written."""
+	"""Multi-row INSERTs of ``rows`` (dicts keyed by fieldname) into ``tab<doctype>``, in every column the
+	DocType stores (``doc_columns``): what a row leaves out gets a new document's default, and the standard
+	columns now, Administrator, docstatus 0. A row's key the table has no column for stops the run. No
+	controller, hook or validation runs: the caller gives every mandatory value (the name included).
+	``ignore``: INSERT IGNORE (rows whose name exists are skipped). Commits after each chunk; returns the
+	rows sent."""
 	import frappe
 
 	if not rows:
 		return 0
-	columns = table_columns(doctype)
-	now = frappe.utils.now_datetime().replace(microsecond=0)
-	standard = {
-		"creation": now,
-		"modified": now,
-		"owner": "Administrator",
-		"modified_by": "Administrator",
-		"docstatus": 0,
-		"idx": 0,
-	}
-	wanted = list(dict.fromkeys([*rows[0], *standard]))
-	missing = [c for c in wanted if c not in columns]
-	if missing:
-		valid = set(frappe.get_meta(doctype).get_valid_columns())
-		raise SystemExit(
-			f"`tab{doctype}` has no column {', '.join(missing)}"
-			+ (" (the DocType has it: migrate the site)" if set(missing) <= valid else "")
-		)
-	names = ", ".join(f"`{c}`" for c in wanted)
-	row_sql = "(" + ", ".join(["%s"] * len(wanted)) + ")"
+	columns, template = doc_columns(doctype)
+	extra = [k for k in rows[0] if k not in columns]  # e.g. _comments: a table column, not a field
+	unknown = [k for k in extra if k not in frappe.db.get_table_columns(doctype)]
+	if unknown:
+		raise SystemExit(f"`tab{doctype}` has no column {', '.join(unknown)}")
+	columns += extra
+	names = ", ".join(f"`{c}`" for c in columns)
+	row_sql = "(" + ", ".join(["%s"] * len(columns)) + ")"
 	verb = "insert ignore" if ignore else "insert"
 	written = 0
 	for part in chunks(rows, chunk):
-		values = [row.get(c, standard.get(c)) for row in part for c in wanted]
+		values = [row.get(c, template.get(c)) for row in part for c in columns]
 		frappe.db.sql(
 			f"{verb} into `tab{doctype}` ({names}) values " + ", ".join([row_sql] * len(part)), values
 		)
@@ -219,6 +382,13 @@ def analyze(sql: str, values=None) -> list[dict]:
 	import frappe
 
 	return frappe.db.sql("analyze " + sql, *([values] if values is not None else []), as_dict=True)
+
+
+def plan_line(plan: list[dict]) -> str:
+	"""EXPLAIN in one line: each step's table, access type, key and estimated rows."""
+	return "; ".join(
+		f"{p.get('table')}: type={p.get('type')} key={p.get('key')} rows={p.get('rows')}" for p in plan
+	)
 
 
 def server_time(sql: str, values=None, n: int = 10) -> dict:

@@ -5,6 +5,10 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 site="${1:?usage: new-site.sh SITE}"
 tz="${LEGIST_TIME_ZONE:-America/New_York}"
+# Jobs still queued for an earlier site of this name would run against the new one: drop them first.
+if [ -f "$LEGIST_BENCH/sites/$site/site_config.json" ]; then
+	frappe_cmd purge-jobs --site "$site" >/dev/null || log "could not drop the jobs queued for the old $site"
+fi
 frappe_cmd new-site "$site" --force --db-root-username "$LEGIST_DB_ROOT_USER" \
 	--db-root-password "$LEGIST_DB_ROOT_PASSWORD" --admin-password "$LEGIST_ADMIN_PASSWORD" \
 	--no-mariadb-socket --install-app legist_routing >/dev/null

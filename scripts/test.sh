@@ -33,7 +33,10 @@ if [ ! -x "$LEGIST_BENCH/env/bin/python" ] || [ ! -d "$LEGIST_BENCH/apps/frappe"
 	die "no bench at $LEGIST_BENCH: create one with 'bash scripts/bootstrap-bench.sh' (or set LEGIST_BENCH to yours); the integration suite cannot be skipped"
 fi
 bash scripts/bootstrap-bench.sh >/dev/null || die "could not link this checkout into the bench at $LEGIST_BENCH"
-"$LEGIST_BENCH/env/bin/python" -c "import pytest" 2>/dev/null || "$LEGIST_BENCH/env/bin/pip" install -q "pytest>=7"
+# pytest, freezegun (a Frappe dev dependency: the recipes' tests travel in time as Frappe's own do) and
+# hypothesis (the rule import is fuzzed over HTTP).
+"$LEGIST_BENCH/env/bin/python" -c "import pytest, freezegun, hypothesis" 2>/dev/null \
+	|| "$LEGIST_BENCH/env/bin/pip" install -q "pytest>=7" "freezegun~=1.2.2" "hypothesis>=6"
 
 bash scripts/system-deps.sh || die "could not install what the integration suite needs (see above)"
 
@@ -51,6 +54,10 @@ log "browser suite: chromium against $TEST_SITE on http://127.0.0.1:$BROWSER_POR
 browser_rc=1
 browser_why="browser dependencies (chromium, playwright-core)"
 if bash scripts/browser-deps.sh; then
+	# What the integration suite's HTTP tests queued on the site they served (no worker ran then) is not
+	# the browser tests' business; left there, hundreds of jobs would hold the browser suite's one worker
+	# for minutes before any job of its own (a backtest long enough to be queued waited behind them).
+	log "browser suite: $(frappe_cmd purge-jobs --site "$TEST_SITE" | tail -n 1) the integration suite left queued for $TEST_SITE"
 	# The portal test's people, case and requested items, committed on the site (tests/browser/seed_portal.py).
 	# Should seeding fail, the portal test fails on the missing file; the other browser tests still run.
 	browser_seed="$results/portal-seed.json"
