@@ -5,16 +5,15 @@ from __future__ import annotations
 import frappe
 from frappe import _
 
-from legist_routing.services import audit, portal, rules, settings, tasks
+from legist_routing.services import backtest as backtests
+from legist_routing.services import portal, rules, ruleset_checks, settings, tasks, workspace
 from legist_routing.services import simulate as simulation
+from legist_routing.services import versions as config_versions
 
 
 def _staff():
 	"""The firm's desk API: refused to website users (the portal's clients use portal_upload only)."""
-	if (
-		frappe.session.user == "Guest"
-		or frappe.get_cached_value("User", frappe.session.user, "user_type") != "System User"
-	):
+	if not settings.is_desk_user():
 		frappe.throw(_("Only the firm's staff can do this."), frappe.PermissionError)
 
 
@@ -23,15 +22,18 @@ def constants() -> dict:
 	"""Closed statuses, manager roles, reassignment reasons and the audit trail's kinds, so the desk's
 	scripts never spell them again."""
 	_staff()
-	return {**settings.constants(), "audit_kinds": list(audit.KINDS)}
+	return workspace.desk_constants()
 
 
 @frappe.whitelist(methods=["POST"])
-def import_rules(rules_json: str, overwrite: int = 1) -> list[str]:
-	"""Import one routing rule or a list, in the practice guide's JSON shape. All or nothing."""
+def import_rules(rules_json: str | list | dict | None = None, overwrite: int | str = 1) -> list[str]:
+	"""Import one routing rule or a list, in the practice guide's JSON shape. All or nothing: a refusal
+	names each bad rule, its field and the fix."""
 	_staff()
 	frappe.only_for(settings.MANAGER_ROLES)
-	return rules.import_rules(rules_json, overwrite=bool(int(overwrite)))
+	names = rules.import_rules(rules_json, overwrite=frappe.utils.cint(overwrite) == 1)
+	ruleset_checks.warn(names)  # what the checks find about the imported rules: shown, never blocking
+	return names
 
 
 @frappe.whitelist()
@@ -42,6 +44,17 @@ def export_rules(names: str | list | None = None) -> list[dict]:
 	if isinstance(names, str):
 		names = frappe.parse_json(names)
 	return rules.export_rules(names or None)
+
+
+@frappe.whitelist()
+def check_rule_set() -> dict:
+	"""The rule-set checks over every Routing Rule (managers): rules that can never fire, conditions on
+	values no case can have, rules shadowed by a higher-priority rule that stops processing, two rules
+	giving the same work to different people on one event, and templates, teams, policies, roles or
+	users that do not exist. Each finding names its rule and the fix; nothing is changed."""
+	_staff()
+	frappe.only_for(settings.MANAGER_ROLES)
+	return ruleset_checks.report()
 
 
 @frappe.whitelist(methods=["POST"])
@@ -76,6 +89,42 @@ def simulate(
 
 
 @frappe.whitelist(methods=["POST"])
+def start_backtest(
+	from_date: str,
+	to_date: str,
+	rules_json: str | dict | list | None = None,
+	without: str | list | None = None,
+	include_enabled: int | str = 1,
+	background: int | str | None = None,
+) -> dict:
+	"""Replay the routed events of a past period (both dates included) through a draft rule set, with
+	nothing written: the enabled rules with ``rules_json``'s drafts in place of the saved rules of their
+	names (drafts only with ``include_enabled=0``), less the rules named in ``without`` (a list or
+	comma-separated names). Returns ``job_id`` for ``backtest_result``; a period of more than a few dozen
+	events (or ``background=1``) runs as a background job that reports its progress. Managers only."""
+	_staff()
+	frappe.only_for(settings.MANAGER_ROLES)
+	return backtests.start(
+		from_date,
+		to_date,
+		rules_json=rules_json or None,
+		without=without or None,
+		include_enabled=frappe.utils.cint(include_enabled) == 1,
+		background=None if background in (None, "") else frappe.utils.cint(background) == 1,
+	)
+
+
+@frappe.whitelist()
+def backtest_result(job_id: str) -> dict:
+	"""A backtest's status (queued, running, done or failed), its progress and, once done, its report: the
+	assignments that would change, the workload per person and the acknowledgement and deadline risk, side
+	by side with what happened. For the manager who started it."""
+	_staff()
+	frappe.only_for(settings.MANAGER_ROLES)
+	return backtests.result(job_id)
+
+
+@frappe.whitelist(methods=["POST"])
 def acknowledge_task(name: str) -> dict:
 	"""The assignee acknowledges a Case Task."""
 	_staff()
@@ -97,6 +146,13 @@ def reassign_task(name: str, user: str, reason: str, note: str | None = None) ->
 	_staff()
 	task = tasks.manual_reassign(name, user, reason, note or "")
 	return {"name": task.name, "assigned_to": task.assigned_to}
+
+
+@frappe.whitelist(methods=["POST"])
+def decide_task(name: str, decision: str, comments: str | None = None) -> dict:
+	"""The reviewer approves a review task, or sends the work back with comments (Rejected)."""
+	_staff()
+	return tasks.decide(name, decision, comments or "")
 
 
 # ------------------------------------------------------------------------------------- the portal
@@ -130,3 +186,68 @@ def message_client(case: str, subject: str, message: str) -> str:
 	"""Staff tell the client about their case: shown in the portal and e-mailed in the client's language."""
 	_staff()
 	return portal.message_client(case, subject, message)
+
+
+# ---------------------------------------------------------------------------------- the workspace
+@frappe.whitelist()
+def kpi_card(filters: str | dict | None = None) -> dict | str:
+	"""A KPI for a workspace number card (managers): ``filters.kpi`` over the last 30 days or the given
+	period, for the given case type, team, person or priority; "n/a" when nothing was measured."""
+	_staff()
+	frappe.only_for(settings.MANAGER_ROLES)
+	return workspace.kpi_card(frappe.parse_json(filters) or {})
+
+
+@frappe.whitelist()
+def kpi_trend(
+	chart_name: str | None = None,
+	filters: str | dict | None = None,
+	timespan: str | None = None,
+	time_interval: str | None = None,
+	from_date: str | None = None,
+	to_date: str | None = None,
+	heatmap_year: str | None = None,
+	refresh: str | int | None = None,
+) -> dict:
+	"""A KPI's trend for a workspace chart (managers): the Dashboard Chart Source "Routing KPI Trend"."""
+	_staff()
+	frappe.only_for(settings.MANAGER_ROLES)
+	chart = frappe.get_cached_doc("Dashboard Chart", chart_name) if chart_name else None
+	values = frappe.parse_json(filters) or (frappe.parse_json(chart.filters_json) if chart else None) or {}
+	return workspace.kpi_trend(
+		values,
+		timespan or (chart.timespan if chart else None),
+		time_interval or (chart.time_interval if chart else None),
+		from_date,
+		to_date,
+	)
+
+
+# ------------------------------------------------------------------ versions of rules and policies
+def _versions_reader():
+	_staff()
+	frappe.only_for(settings.MANAGER_ROLES)
+	frappe.has_permission(config_versions.DOCTYPE, "read", throw=True)
+
+
+@frappe.whitelist()
+def list_versions(doctype: str, name: str) -> list[dict]:
+	"""The versions of a Routing Rule or an Escalation Policy, newest first (managers)."""
+	_versions_reader()
+	return config_versions.listing(doctype, name)
+
+
+@frappe.whitelist()
+def compare_versions(doctype: str, name: str, from_version: int | str, to_version: int | str) -> dict:
+	"""Two versions of a rule or a policy, field by field, with the paths inside each field that changed
+	(conditions and actions as JSON). Managers only."""
+	_versions_reader()
+	return config_versions.compare(doctype, name, from_version, to_version)
+
+
+@frappe.whitelist(methods=["POST"])
+def restore_version(doctype: str, name: str, version: int | str, note: str | None = None) -> dict:
+	"""Save the rule or policy with a version's content, which keeps a new version (managers who may
+	change it). Restoring the content it already has changes nothing."""
+	_versions_reader()
+	return config_versions.restore(doctype, name, version, note)

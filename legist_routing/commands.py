@@ -1,4 +1,5 @@
-"""bench commands: `bench --site SITE legist-import-rules FILE`, `legist-export-rules` and `legist-simulate`."""
+"""bench commands: `bench --site SITE legist-import-rules FILE`, `legist-export-rules`, `legist-simulate` and
+`legist-backtest`."""
 
 import html
 import json
@@ -166,4 +167,53 @@ def simulate(
 		frappe.destroy()
 
 
-commands = [import_rules, export_rules, simulate]
+@click.command("legist-backtest")
+@click.option("--from", "from_date", required=True, help="the period's first day (YYYY-MM-DD)")
+@click.option("--to", "to_date", required=True, help="the period's last day (YYYY-MM-DD)")
+@click.option(
+	"--rules",
+	"rules_file",
+	type=click.Path(exists=True, dir_okay=False),
+	help="draft rules (JSON, the guide's shape): each replaces the saved rule of its name",
+)
+@click.option("--without", "without", multiple=True, help="a rule to leave out of the set (repeatable)")
+@click.option("--without-enabled", is_flag=True, help="only the --rules drafts, not the enabled rules")
+@click.option("--json", "as_json", is_flag=True, help="print the result as JSON")
+@pass_context
+def backtest(context, from_date, to_date, rules_file, without, without_enabled, as_json):
+	"""Replay the routed events of a past period through a draft rule set and compare with what happened:
+	the assignments that would change, the workload per person, the acknowledgement and deadline risk.
+	Nothing is written."""
+	import frappe
+
+	from legist_routing.services import backtest as backtests
+
+	frappe.init(site=get_site(context))
+	frappe.connect()
+	try:
+		frappe.set_user("Administrator")
+		drafts = None
+		if rules_file:
+			with open(rules_file) as f:
+				drafts = f.read()
+
+		def progress(done, total):
+			click.echo(f"  {done}/{total} events", err=True)
+
+		result = backtests.backtest(
+			from_date,
+			to_date,
+			rules_json=drafts,
+			without=list(without),
+			include_enabled=not without_enabled,
+			progress=progress,
+		)
+		click.echo(json.dumps(result, indent=2, ensure_ascii=False) if as_json else backtests.report(result))
+		if not result["ok"]:
+			raise SystemExit(1)
+	finally:
+		frappe.db.rollback()  # a backtest writes nothing; make sure of it
+		frappe.destroy()
+
+
+commands = [import_rules, export_rules, simulate, backtest]

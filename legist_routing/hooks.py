@@ -9,10 +9,19 @@ app_license = "MIT"
 
 export_python_type_annotations = True
 
+# The desk: staff land on the Legist Routing workspace unless they chose a default of their own; the
+# desk's scripts read the app's constants from the boot (public/js/constants.js).
+boot_session = "legist_routing.services.workspace.boot_session"
+app_include_js = "/assets/legist_routing/js/constants.js"
+
 # Seeders: idempotent, safe on every install and migrate.
 before_install = "legist_routing.services.install.before_install"
 after_install = "legist_routing.services.install.after_install"
-after_migrate = "legist_routing.services.install.after_migrate"
+after_migrate = [
+	"legist_routing.services.install.after_migrate",
+	# locale/*.po compiled into the bench's .mo when changed, so that a new translation takes effect on migrate
+	"legist_routing.services.translations.after_migrate",
+]
 
 # Roles, shipped as filtered fixtures (never an unfiltered export).
 fixtures = [
@@ -60,6 +69,7 @@ override_whitelisted_methods = {
 	"frappe.client.validate_link": "legist_routing.services.permissions.validate_link",
 	"frappe.utils.global_search.search": "legist_routing.services.permissions.global_search",
 	"frappe.desk.form.document_follow.follow_document": "legist_routing.services.permissions.follow_document",
+	"frappe.desk.form.linked_with.get": "legist_routing.services.permissions.linked_documents",
 }
 
 doc_events = {
@@ -97,16 +107,27 @@ doc_events = {
 }
 
 doctype_list_js = {
-	"Routing Rule": "public/js/routing_rule_list.js",
+	# the backtest rides on the list's script, which Frappe also runs for the form (routing_backtest.js)
+	"Routing Rule": ["public/js/routing_rule_list.js", "public/js/routing_backtest.js"],
 	"Case Task": "public/js/case_task_list.js",
 }
 doctype_js = {
 	"Case": "public/js/case.js",
 	"Client Request": "public/js/client_request.js",
-	"Routing Rule": "public/js/routing_rule.js",
+	"Routing Rule": [
+		"public/js/routing_rule.js",
+		"public/js/config_versions.js",
+		"public/js/routing_rule_builder.js",
+	],
+	# Versions of rules and policies: the list, compare and restore (one script for the three forms)
+	"Escalation Policy": "public/js/config_versions.js",
+	"Routing Config Version": "public/js/config_versions.js",
 	"Case Task": "public/js/case_task.js",
 	"ToDo": "public/js/todo.js",
 }
+
+# A rule or policy deleted keeps its versions (their history stays readable; a Routing Log names them).
+ignore_links_on_delete = ["Routing Config Version"]
 
 # Retention through Frappe's Log Settings (the firm sets the period there; these are the defaults, in days).
 default_log_clearing_doctypes = {"Routing Log": 365, "Escalation Event": 365}
@@ -117,6 +138,8 @@ scheduler_events = {
 		"* * * * *": ["legist_routing.services.escalations.sweep"],
 		# deadline.approaching: once per notice, deadline and threshold.
 		"7 * * * *": ["legist_routing.services.deadlines.sweep"],
+		# appointment.approaching (48 hours before) and appointment.passed: once per notice and time.
+		"17 * * * *": ["legist_routing.services.deadlines.sweep_appointments"],
 	},
 	# Column statistics for the record-level lists' query plans (services/permissions.py).
 	"daily": ["legist_routing.services.permissions.refresh_statistics"],

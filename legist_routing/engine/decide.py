@@ -40,7 +40,7 @@ class Template:
 	ack_sla_hours: float | None = None
 	due_anchor: str = "Assignment"  # or "Response Deadline"
 	due_offset_days: int = 0
-	checklist: tuple[tuple[str, bool], ...] = ()  # (item, required)
+	checklist: tuple[tuple[str, bool, bool], ...] = ()  # (item, required, attachment required)
 	kind: str = "Work"  # "Review": never given to whoever prepared the work (four eyes)
 
 
@@ -54,6 +54,8 @@ class Context:
 
 
 # ---------------------------------------------------------------------------------------- intents
+# The triggers whose document is a notice (or an upload) the tasks they make belong to.
+NOTICE_TRIGGERS = ("document.received", "portal.upload", "appointment.approaching", "appointment.passed")
 # How the services name a task the rule gave no title: (kind, value), e.g. ("intake", "RFE").
 TitleCode: TypeAlias = tuple[str, object]
 
@@ -82,7 +84,7 @@ class CreateTask:
 	ack_due: dt.datetime | None = None
 	hard_deadline: dt.datetime | None = None
 	template: str | None = None
-	checklist: tuple[tuple[str, bool], ...] = ()
+	checklist: tuple[tuple[str, bool, bool], ...] = ()
 	estimated_hours: float = 0
 	priority: str | None = None
 	kind: str = "Work"
@@ -110,6 +112,9 @@ class Notify:
 	subject: str | None = None
 	message: str | None = None
 	respond_by: dt.datetime | None = None
+	# the firm's message template (an Email Template, in the recipient's language): a client gets it in
+	# the portal and by e-mail
+	template: str | None = None
 
 
 @dataclass(frozen=True)
@@ -296,6 +301,8 @@ def _default_title(event: Event, facts: F.Facts) -> TitleCode:
 		return ("follow_up", facts.get("task.title") or "")
 	if event.trigger == "deadline.approaching":
 		return ("deadline", facts.get("deadline.days_left"))
+	if event.trigger in ("appointment.approaching", "appointment.passed"):
+		return ("appointment", facts.get("document.notice_type") or "Appointment")
 	return ("case_intake", facts.get("case.case_title") or facts.get("case.name") or "")
 
 
@@ -390,9 +397,8 @@ def _task_intent(
 		checklist=template.checklist if template else (),
 		estimated_hours=template.estimated_hours if template else 0,
 		priority=(params["_raw"].get("priority") or facts.get("case.priority") or "Standard").title(),
-		notice=facts.get("document.name")
-		if event.trigger in ("document.received", "portal.upload")
-		else None,
+		notice=facts.get("document.name") if event.trigger in NOTICE_TRIGGERS else None,
+		kind=template.kind if template else "Work",
 		escalation=rule.escalation,
 		team=team,
 		strategy=params.get("strategy")
@@ -435,6 +441,7 @@ def _notify_intent(
 		subject=raw.get("subject"),
 		message=raw.get("message"),
 		respond_by=ctx.now + dt.timedelta(hours=hours) if hours is not None else None,
+		template=raw.get("template"),
 	)
 
 

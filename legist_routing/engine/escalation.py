@@ -30,7 +30,7 @@ import datetime as dt
 import math
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeAlias
 
 from legist_routing.engine import facts as F
 from legist_routing.engine.calendar import (
@@ -246,6 +246,10 @@ class TaskClock:
 	due: dt.datetime | None = None
 	hard_deadline: dt.datetime | None = None
 	assignee: str | None = None
+	# Waiting on the client or a third party: only the stages that count to the legal deadline run.
+	paused: bool = False
+	# Business hours spent waiting so far: the assignment clock resumes where it stopped.
+	paused_hours: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -278,12 +282,14 @@ def _anchor(stage: Stage, clock: TaskClock) -> tuple[dt.datetime | None, str]:
 	return moment, (moment.isoformat() if moment is not None else "")
 
 
-def _when(stage: Stage, anchor: dt.datetime, cal: BusinessCalendar) -> dt.datetime:
+def _when(stage: Stage, anchor: dt.datetime, cal: BusinessCalendar, paused_hours: float = 0.0) -> dt.datetime:
 	sign = 1 if stage.anchor == "assignment" else -1
 	if stage.clock == "calendar":
-		return add_calendar_hours(cal, as_wall(cal, anchor), sign * stage.hours)
+		at = add_calendar_hours(cal, as_wall(cal, anchor), sign * stage.hours)
+		# a pause is measured in business time; a calendar-clock stage is moved by as much of it
+		return add_business_hours(cal, at, paused_hours) if sign > 0 and paused_hours else at
 	if sign > 0:
-		return add_business_hours(cal, anchor, stage.hours)
+		return add_business_hours(cal, anchor, stage.hours + paused_hours)
 	return subtract_business_hours(cal, anchor, stage.hours)
 
 
@@ -291,7 +297,9 @@ def schedule(policy: Policy, clock: TaskClock, cal: BusinessCalendar) -> list[St
 	"""Every step of ``policy`` that applies to the task now, sorted by due time (then stage order).
 
 	A completed task has none; an acknowledged one has no ``not_acknowledged`` steps; a stage whose
-	anchor is missing (not assigned, no due time, no hard deadline) has none.
+	anchor is missing (not assigned, no due time, no hard deadline) has none. A paused task keeps only
+	the stages anchored on its legal deadline; the assignment clock resumes ``paused_hours`` later (the
+	due time itself is moved by the services when the task resumes).
 	"""
 	if clock.completed:
 		return []
@@ -299,10 +307,12 @@ def schedule(policy: Policy, clock: TaskClock, cal: BusinessCalendar) -> list[St
 	for order, stage in enumerate(policy.stages):
 		if stage.watch == "not_acknowledged" and clock.acknowledged:
 			continue
+		if clock.paused and stage.anchor != "deadline":
+			continue
 		anchor, version = _anchor(stage, clock)
 		if anchor is None:
 			continue
-		at = _when(stage, anchor, cal)
+		at = _when(stage, anchor, cal, clock.paused_hours if stage.anchor == "assignment" else 0.0)
 		planned.append((at, order, Step(stage.key, at, version, stage.action)))
 	planned.sort(key=lambda p: (p[0], p[1]))
 	return [p[2] for p in planned]
@@ -347,56 +357,106 @@ def due_steps(
 
 
 # ------------------------------------------------------------------------------------------ summary
-def _moment(value: dt.datetime | dt.date | str | None, now: dt.datetime | None) -> str:
+# A line of the manager's summary as a code and its parameters, for services/messages.py to word in the
+# reader's language (summary_lines below words them in English):
+#   ("task", {"title"}), ("case", {"title"}), ("assignee", {"user"}): None when not set;
+#   ("due", Moment), ("hard_deadline", Moment); then ("outstanding", {"count"}) and one ("item", {"text"})
+#   per open checklist item, or ("nothing_outstanding", {}).
+# A Moment is {"at": the datetime, date or text given (None: not set)}, with, when ``now`` is given and
+# ``at`` is a date or datetime, "ahead" (True: still to come) and either "hours" (under 48) or "days".
+SummaryLine: TypeAlias = tuple[str, dict[str, Any]]
+
+
+def _moment_code(value: dt.datetime | dt.date | str | None, now: dt.datetime | None) -> dict[str, Any]:
 	if value is None or value == "":
+		return {"at": None}
+	code: dict[str, Any] = {"at": value}
+	if now is None or isinstance(value, str):
+		return code
+	if isinstance(value, dt.datetime):
+		moment = value.replace(tzinfo=None)
+	else:
+		moment = dt.datetime.combine(value, dt.time(23, 59, 59))
+	hours = (moment - now.replace(tzinfo=None)).total_seconds() / 3600
+	amount = abs(hours)
+	code["ahead"] = hours >= 0
+	if amount < 48:
+		code["hours"] = int(f"{amount:.0f}")
+	else:
+		code["days"] = round(amount / 24)
+	return code
+
+
+def summary_codes(
+	task_title: str | None,
+	case_title: str | None,
+	assignee: str | None,
+	due: dt.datetime | dt.date | str | None,
+	hard_deadline: dt.datetime | dt.date | str | None,
+	outstanding_checklist: list[str],
+	now: dt.datetime | None = None,
+) -> list[SummaryLine]:
+	"""The manager's summary of an escalated task, one coded line per fact, then what is still
+	outstanding. With ``now`` each time also says how far away (or how long ago) it is."""
+	lines: list[SummaryLine] = [
+		("task", {"title": task_title or None}),
+		("case", {"title": case_title or None}),
+		("assignee", {"user": assignee or None}),
+		("due", _moment_code(due, now)),
+		("hard_deadline", _moment_code(hard_deadline, now)),
+	]
+	items = [str(i).strip() for i in outstanding_checklist or () if str(i).strip()]
+	if items:
+		lines.append(("outstanding", {"count": len(items)}))
+		lines += [("item", {"text": item}) for item in items]
+	else:
+		lines.append(("nothing_outstanding", {}))
+	return lines
+
+
+def _moment(code: dict[str, Any]) -> str:
+	value = code["at"]
+	if value is None:
 		return "not set"
 	if isinstance(value, str):
 		return value
-	if isinstance(value, dt.datetime):
-		text = f"{value:%a %d %b %Y %H:%M}"
-		moment = value.replace(tzinfo=None)
+	text = f"{value:%a %d %b %Y %H:%M}" if isinstance(value, dt.datetime) else f"{value:%a %d %b %Y}"
+	if "hours" in code:
+		unit = f"{code['hours']} hour" + ("" if code["hours"] == 1 else "s")
+	elif "days" in code:
+		unit = f"{code['days']} days"
 	else:
-		text = f"{value:%a %d %b %Y}"
-		moment = dt.datetime.combine(value, dt.time(23, 59, 59))
-	if now is not None:
-		text += f" ({_relative(moment - now.replace(tzinfo=None))})"
-	return text
-
-
-def _relative(delta: dt.timedelta) -> str:
-	hours = delta.total_seconds() / 3600
-	amount = abs(hours)
-	if amount < 48:
-		unit = f"{amount:.0f} hour" + ("" if round(amount) == 1 else "s")
-	else:
-		days = round(amount / 24)
-		unit = f"{days} days"
-	return f"in {unit}" if hours >= 0 else f"{unit} ago"
+		return text
+	return f"{text} (" + (f"in {unit}" if code["ahead"] else f"{unit} ago") + ")"
 
 
 def summary_lines(
 	task_title: str | None,
 	case_title: str | None,
 	assignee: str | None,
-	due: dt.datetime | dt.date | None,
-	hard_deadline: dt.datetime | dt.date | None,
+	due: dt.datetime | dt.date | str | None,
+	hard_deadline: dt.datetime | dt.date | str | None,
 	outstanding_checklist: list[str],
 	now: dt.datetime | None = None,
 ) -> list[str]:
-	"""The manager's summary of an escalated task in plain English, one line per fact, then what is
-	still outstanding. With ``now`` each time also says how far away (or how long ago) it is."""
-	lines = [
-		f"Task: {task_title or 'Untitled task'}",
-		f"Case: {case_title or 'no case'}",
-		f"Assigned to: {assignee or 'nobody'}",
-		f"Due: {_moment(due, now)}",
-		f"Hard deadline: {_moment(hard_deadline, now)}",
-	]
-	items = [str(i).strip() for i in outstanding_checklist or () if str(i).strip()]
-	if items:
-		count = f"{len(items)} checklist item" + ("" if len(items) == 1 else "s")
-		lines.append(f"Outstanding: {count}")
-		lines += [f"- {item}" for item in items]
-	else:
-		lines.append("Outstanding: no checklist items; the task itself is still open")
-	return lines
+	""":func:`summary_codes` in plain English (tests, logs); users read them through services/messages.py."""
+	codes = summary_codes(task_title, case_title, assignee, due, hard_deadline, outstanding_checklist, now)
+	return [_english(code, params) for code, params in codes]
+
+
+def _english(code: str, p: dict[str, Any]) -> str:
+	if code == "task":
+		return f"Task: {p['title'] or 'Untitled task'}"
+	if code == "case":
+		return f"Case: {p['title'] or 'no case'}"
+	if code == "assignee":
+		return f"Assigned to: {p['user'] or 'nobody'}"
+	if code == "due":
+		return f"Due: {_moment(p)}"
+	if code == "hard_deadline":
+		return f"Hard deadline: {_moment(p)}"
+	if code == "outstanding":
+		return f"Outstanding: {p['count']} checklist item" + ("" if p["count"] == 1 else "s")
+	if code == "item":
+		return f"- {p['text']}"
+	return "Outstanding: no checklist items; the task itself is still open"

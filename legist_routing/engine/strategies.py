@@ -30,8 +30,10 @@ The pool (``members``) holds everyone who may be chosen: the team the rule names
 case's slots point at. A slot user with no :class:`Member` record cannot be checked for leave or load
 and is skipped as ``not_in_team``. A user listed twice counts once (the first record).
 
-Every candidate gets a :class:`Verdict` (a machine code plus an English detail) and the
-:class:`Choice` carries one English sentence for the Routing Log. Nothing here imports Frappe; time
+Every candidate gets a :class:`Verdict` (a machine code, its detail as a :data:`Text` and in English)
+and the :class:`Choice` carries its reason as Texts and as one English sentence. A Text is a code and its
+parameters (:data:`ENGLISH` words each code): services/messages.py words the same codes in the reader's
+language for the Routing Log, the task's timeline and the simulator. Nothing here imports Frappe; time
 comes in as ``today``.
 """
 
@@ -42,7 +44,8 @@ import datetime as dt
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any, TypeAlias
 
 ROLES = (
 	"Paralegal",
@@ -108,7 +111,102 @@ ALIASES: dict[str, str] = {
 	"workload": "least_loaded",
 }
 
-_LIST_CAP = 5  # how many names a reason lists before "and N more"
+LIST_CAP = 5  # how many names a reason lists before "and N more"
+
+# ------------------------------------------------------------------------------------------- texts
+# A piece of a reason as a code and its parameters. A parameter that is itself a Text is worded in
+# place; a list parameter holds Texts, joined by "; " and capped at LIST_CAP ("; and N more"); the
+# "either" code joins its ``names`` with "or". Everything else is shown as it is.
+Text: TypeAlias = tuple[str, dict[str, Any]]
+
+ENGLISH: dict[str, str] = {
+	# why a candidate may not take the work (Verdict.text)
+	"disabled": "user is disabled",
+	"four_eyes": "prepared the work under review",
+	"wrong_role": "is {role}; needs {roles}",
+	"no_role": "without a role",
+	"case_type": "handles {types}; case is {case_type}",
+	"practice_group": "works in {groups}; case is {group}",
+	"language": "{spoken}; client needs {language}",
+	"speaks": "speaks {languages}",
+	"no_languages": "no languages recorded",
+	"away": "on leave until {last}, back {back}",
+	"over_capacity_tasks": "{open}/{capacity} open tasks",
+	"over_capacity_hours": "{open}h open + {need}h for this task > {capacity}h capacity",
+	"not_in_team": "not a member of {teams}",
+	"the_pool": "the pool",
+	"priority_wrong_role": "priority override: {priority} work goes to a {roles}; is {role}",
+	# a candidate's load (an eligible Verdict's text) and what least_loaded compares
+	"load": "{tasks}, {hours}",
+	"tasks_of": "{open}/{capacity} open tasks",
+	"tasks_open": "{open} open tasks",
+	"hours_of": "{open}h open + {need}h for this task of {capacity}h",
+	"hours_open": "{open}h open",
+	"use_hours": "{share} of {capacity}h ({open}h open + {need}h for this task)",
+	"use_tasks": "{share} ({open}/{capacity} open tasks)",
+	"use_raw": "{open}h open ({tasks} tasks), no capacity set",
+	# the steps of a choice (Choice.texts)
+	"unknown_steps": "ignored unknown step {steps}",
+	"case_type_set_aside": "case type {value}: {count} set aside without it",
+	"practice_group_set_aside": "practice group {value}: {count} set aside without it",
+	"language_none": "language: no eligible {language} speaker, so the preference was not applied",
+	"language_only": "language: only {language} speakers ({count} eligible)",
+	"priority_none": "priority override: no eligible {roles}, so {priority} work stays with the pool",
+	"priority_only": "priority override: {priority} work only for a {roles} ({count} eligible)",
+	"slot_empty": "{slot} (empty)",
+	"slot_skipped": "{slot} {user} ({detail})",
+	"role_slot_chose": "role slot: chose {user} ({slot})",
+	"role_slot_chose_after": "role slot: chose {user} ({slot}) after skipping {skipped}",
+	"role_slot_none_named": "role slot: the case names nobody",
+	"role_slot_nobody": "role slot: nobody eligible, skipped {skipped}",
+	"user_skipped": "{user} ({detail})",
+	"round_robin_chose_next": "round robin: chose {user}, next after {cursor}",
+	"round_robin_chose_first": "round robin: chose {user}, first in order",
+	"round_robin_chose_next_skipped": "round robin: chose {user}, next after {cursor}; skipped {skipped}",
+	"round_robin_chose_first_skipped": "round robin: chose {user}, first in order; skipped {skipped}",
+	"round_robin_nobody": "round robin: nobody eligible",
+	"least_loaded_nobody": "least loaded: nobody eligible",
+	"least_loaded_chose": "least loaded: chose {user} at {use}",
+	"least_loaded_chose_next": "least loaded: chose {user} at {use}; next {runner} at {runner_use}",
+	"no_chooser": "no step that chooses ({choosers}) in the chain",
+	"unroutable": "unroutable: nobody assigned, the operations manager must decide",
+	"unroutable_refused": "unroutable: nobody assigned, the operations manager must decide; not eligible: {refused}",
+	"unroutable_empty_pool": "unroutable: nobody assigned, the operations manager must decide; the pool is empty",
+	"and_more": "and {count} more",
+}
+
+
+def english(text: Text) -> str:
+	"""A :data:`Text` in English."""
+	code, params = text
+	if code == "either":
+		names = [str(n) for n in params["names"]]
+		return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+	return ENGLISH[code].format(**{k: _english_value(v) for k, v in params.items()})
+
+
+def _english_value(value: object) -> str:
+	if isinstance(value, list):
+		shown = "; ".join(english(t) for t in value[:LIST_CAP])
+		more = len(value) - LIST_CAP
+		return shown + (f"; {english(('and_more', {'count': more}))}" if more > 0 else "")
+	if is_text(value):
+		return english(value)  # type: ignore[arg-type]
+	return str(value)
+
+
+def is_text(value: object) -> bool:
+	"""Whether ``value`` is a :data:`Text` (a code and its parameters)."""
+	return (
+		isinstance(value, tuple)
+		and len(value) == 2
+		and isinstance(value[0], str)
+		and isinstance(value[1], dict)
+	)
+
+
+def _either(values: Sequence[str]) -> Text:
+	return ("either", {"names": tuple(values)})
 
 
 # ------------------------------------------------------------------------------------------ inputs
@@ -155,6 +253,12 @@ class Verdict:
 	eligible: bool
 	reason: str  # one of REASONS
 	detail: str = ""  # English, e.g. "on leave until 2026-12-03, back 2026-12-04", "8/8 open tasks"
+	# the detail as a Text, for the reader's language (not compared: the English detail says the same)
+	text: Text = field(default=("", {}), compare=False, repr=False)
+
+
+def _verdict(user: str, eligible: bool, reason: str, text: Text) -> Verdict:
+	return Verdict(user, eligible, reason, english(text), text)
 
 
 @dataclass(frozen=True)
@@ -167,6 +271,8 @@ class Choice:
 	verdicts: tuple[Verdict, ...]  # every candidate, why filtered out or passed
 	cursor: str | None = None  # the new round-robin cursor when round_robin chose, else the old one
 	unroutable: bool = False  # nobody eligible: the caller alerts the operations manager
+	# the reason's sentences as Texts (joined by ". "), for the reader's language
+	texts: tuple[Text, ...] = field(default=(), compare=False, repr=False)
 
 
 # ----------------------------------------------------------------------------------------- helpers
@@ -189,17 +295,6 @@ def _num(value: float) -> str:
 
 def _names(values: Iterable[str]) -> str:
 	return ", ".join(sorted(str(v) for v in values))
-
-
-def _either(values: Sequence[str]) -> str:
-	values = list(values)
-	return values[0] if len(values) == 1 else ", ".join(values[:-1]) + " or " + values[-1]
-
-
-def _capped(items: list[str]) -> str:
-	shown = "; ".join(items[:_LIST_CAP])
-	more = len(items) - _LIST_CAP
-	return shown + (f"; and {more} more" if more > 0 else "")
 
 
 def needs_language(need: Need) -> bool:
@@ -226,19 +321,23 @@ def away_until(member: Member, today: dt.date) -> dt.date | None:
 	return last
 
 
-def _load(member: Member, need: Need) -> str:
+def _load(member: Member, need: Need) -> Text:
 	if member.capacity_tasks > 0:
-		parts = [f"{member.open_tasks}/{member.capacity_tasks} open tasks"]
+		tasks: Text = ("tasks_of", {"open": member.open_tasks, "capacity": member.capacity_tasks})
 	else:
-		parts = [f"{member.open_tasks} open tasks"]
+		tasks = ("tasks_open", {"open": member.open_tasks})
 	if member.capacity_hours > 0:
-		parts.append(
-			f"{_num(member.open_hours)}h open + {_num(need.estimated_hours)}h for this task"
-			f" of {_num(member.capacity_hours)}h"
+		hours: Text = (
+			"hours_of",
+			{
+				"open": _num(member.open_hours),
+				"need": _num(need.estimated_hours),
+				"capacity": _num(member.capacity_hours),
+			},
 		)
 	else:
-		parts.append(f"{_num(member.open_hours)}h open")
-	return ", ".join(parts)
+		hours = ("hours_open", {"open": _num(member.open_hours)})
+	return ("load", {"tasks": tasks, "hours": hours})
 
 
 def utilisation(member: Member, need: Need) -> tuple[float, str]:
@@ -248,18 +347,32 @@ def utilisation(member: Member, need: Need) -> tuple[float, str]:
 	``open_tasks / capacity_tasks`` when a task capacity, else the raw ``open_hours``. A pool that mixes
 	members with and without capacities compares ratios with hours: set capacities on all or on none.
 	"""
+	value, text = _utilisation(member, need)
+	return value, english(text)
+
+
+def _utilisation(member: Member, need: Need) -> tuple[float, Text]:
 	if member.capacity_hours > 0:
 		value = (member.open_hours + need.estimated_hours) / member.capacity_hours
 		return value, (
-			f"{value:.0%} of {_num(member.capacity_hours)}h"
-			f" ({_num(member.open_hours)}h open + {_num(need.estimated_hours)}h for this task)"
+			"use_hours",
+			{
+				"share": f"{value:.0%}",
+				"capacity": _num(member.capacity_hours),
+				"open": _num(member.open_hours),
+				"need": _num(need.estimated_hours),
+			},
 		)
 	if member.capacity_tasks > 0:
 		value = member.open_tasks / member.capacity_tasks
-		return value, f"{value:.0%} ({member.open_tasks}/{member.capacity_tasks} open tasks)"
-	return float(
-		member.open_hours
-	), f"{_num(member.open_hours)}h open ({member.open_tasks} tasks), no capacity set"
+		return value, (
+			"use_tasks",
+			{"share": f"{value:.0%}", "open": member.open_tasks, "capacity": member.capacity_tasks},
+		)
+	return float(member.open_hours), (
+		"use_raw",
+		{"open": _num(member.open_hours), "tasks": member.open_tasks},
+	)
 
 
 # ------------------------------------------------------------------------------------------- check
@@ -282,39 +395,48 @@ def check(
 	"""
 	user = member.user
 	if not member.enabled:
-		return Verdict(user, False, "disabled", "user is disabled")
+		return _verdict(user, False, "disabled", ("disabled", {}))
 	if _fold(user) in {_fold(u) for u in need.exclude}:
-		return Verdict(user, False, "four_eyes", "prepared the work under review")
+		return _verdict(user, False, "four_eyes", ("four_eyes", {}))
 	if need.roles and _fold(member.role) not in {_fold(r) for r in need.roles}:
-		return Verdict(
-			user, False, "wrong_role", f"is {member.role or 'without a role'}; needs {_either(need.roles)}"
+		role: str | Text = member.role or ("no_role", {})
+		return _verdict(
+			user, False, "wrong_role", ("wrong_role", {"role": role, "roles": _either(need.roles)})
 		)
 	if case_type and need.case_type and member.case_types:
 		if _fold(need.case_type) not in {_fold(c) for c in member.case_types}:
-			detail = f"handles {_names(member.case_types)}; case is {need.case_type}"
-			return Verdict(user, False, "case_type", detail)
+			text: Text = ("case_type", {"types": _names(member.case_types), "case_type": need.case_type})
+			return _verdict(user, False, "case_type", text)
 	if practice_group and need.practice_group and member.practice_groups:
 		if _fold(need.practice_group) not in {_fold(g) for g in member.practice_groups}:
-			detail = f"works in {_names(member.practice_groups)}; case is {need.practice_group}"
-			return Verdict(user, False, "practice_group", detail)
+			text = (
+				"practice_group",
+				{"groups": _names(member.practice_groups), "group": need.practice_group},
+			)
+			return _verdict(user, False, "practice_group", text)
 	if language and not speaks(member, need.language):
-		spoken = f"speaks {_names(member.languages)}" if member.languages else "no languages recorded"
-		return Verdict(user, False, "language", f"{spoken}; client needs {need.language}")
+		spoken: Text = (
+			("speaks", {"languages": _names(member.languages)}) if member.languages else ("no_languages", {})
+		)
+		return _verdict(user, False, "language", ("language", {"spoken": spoken, "language": need.language}))
 	last = away_until(member, today)
 	if last is not None:
 		back = last + dt.timedelta(days=1)
-		return Verdict(user, False, "away", f"on leave until {last.isoformat()}, back {back.isoformat()}")
+		return _verdict(user, False, "away", ("away", {"last": last.isoformat(), "back": back.isoformat()}))
 	if member.capacity_tasks > 0 and member.open_tasks >= member.capacity_tasks:
-		return Verdict(
-			user, False, "over_capacity_tasks", f"{member.open_tasks}/{member.capacity_tasks} open tasks"
-		)
+		text = ("over_capacity_tasks", {"open": member.open_tasks, "capacity": member.capacity_tasks})
+		return _verdict(user, False, "over_capacity_tasks", text)
 	if member.capacity_hours > 0 and member.open_hours + need.estimated_hours > member.capacity_hours:
-		detail = (
-			f"{_num(member.open_hours)}h open + {_num(need.estimated_hours)}h for this task"
-			f" > {_num(member.capacity_hours)}h capacity"
+		text = (
+			"over_capacity_hours",
+			{
+				"open": _num(member.open_hours),
+				"need": _num(need.estimated_hours),
+				"capacity": _num(member.capacity_hours),
+			},
 		)
-		return Verdict(user, False, "over_capacity_hours", detail)
-	return Verdict(user, True, "ok", _load(member, need))
+		return _verdict(user, False, "over_capacity_hours", text)
+	return _verdict(user, True, "ok", _load(member, need))
 
 
 # -------------------------------------------------------------------------------------- parse_chain
@@ -376,14 +498,14 @@ class _Run:
 	need: Need
 	verdicts: dict[str, Verdict]
 	extra: list[Verdict]
-	teams: str
+	teams: str | Text
 
 
 def _eligible(run: _Run) -> list[Member]:
 	return [m for m in run.pool if run.verdicts[m.user].eligible]
 
 
-def _apply_language(run: _Run, today: dt.date) -> str | None:
+def _apply_language(run: _Run, today: dt.date) -> Text | None:
 	if not needs_language(run.need):
 		return None
 	eligible = _eligible(run)
@@ -391,14 +513,14 @@ def _apply_language(run: _Run, today: dt.date) -> str | None:
 	if not speakers:
 		if not eligible:
 			return None
-		return f"language: no eligible {run.need.language} speaker, so the preference was not applied"
+		return ("language_none", {"language": run.need.language})
 	for member in eligible:
 		if member.user not in speakers:
 			run.verdicts[member.user] = check(member, run.need, today, language=True)
-	return f"language: only {run.need.language} speakers ({len(speakers)} eligible)"
+	return ("language_only", {"language": run.need.language, "count": len(speakers)})
 
 
-def _apply_priority(run: _Run) -> str | None:
+def _apply_priority(run: _Run) -> Text | None:
 	if _fold(run.need.priority) not in {_fold(p) for p in OVERRIDE_PRIORITIES}:
 		return None
 	eligible = _eligible(run)
@@ -407,66 +529,79 @@ def _apply_priority(run: _Run) -> str | None:
 	if not seniors:
 		if not eligible:
 			return None
-		return f"priority override: no eligible {roles}, so {run.need.priority} work stays with the pool"
+		return ("priority_none", {"roles": roles, "priority": run.need.priority})
 	for member in eligible:
 		if member.user not in seniors:
-			role = member.role or "without a role"
-			detail = f"priority override: {run.need.priority} work goes to a {roles}; is {role}"
-			run.verdicts[member.user] = Verdict(member.user, False, "wrong_role", detail)
-	return f"priority override: {run.need.priority} work only for a {roles} ({len(seniors)} eligible)"
+			role: str | Text = member.role or ("no_role", {})
+			text: Text = (
+				"priority_wrong_role",
+				{"priority": run.need.priority, "roles": roles, "role": role},
+			)
+			run.verdicts[member.user] = _verdict(member.user, False, "wrong_role", text)
+	return ("priority_only", {"priority": run.need.priority, "roles": roles, "count": len(seniors)})
 
 
-def _role_slot(run: _Run, cursor: str | None) -> tuple[str | None, str]:
-	skipped: list[str] = []
+def _role_slot(run: _Run, cursor: str | None) -> tuple[str | None, Text]:
+	skipped: list[Text] = []
 	seen: set[str] = set()
 	for slot, user in run.need.preferred:
 		if not user:
-			skipped.append(f"{slot} (empty)")
+			skipped.append(("slot_empty", {"slot": slot}))
 			continue
 		if user in seen:
 			continue
 		seen.add(user)
 		verdict = run.verdicts.get(user)
 		if verdict is None:
-			verdict = Verdict(user, False, "not_in_team", f"not a member of {run.teams}")
+			verdict = _verdict(user, False, "not_in_team", ("not_in_team", {"teams": run.teams}))
 			run.extra.append(verdict)
 		if verdict.eligible:
-			clause = f"role slot: chose {user} ({slot})"
-			return user, clause + (f" after skipping {_capped(skipped)}" if skipped else "")
-		skipped.append(f"{slot} {user} ({verdict.detail})")
+			if skipped:
+				return user, ("role_slot_chose_after", {"user": user, "slot": slot, "skipped": skipped})
+			return user, ("role_slot_chose", {"user": user, "slot": slot})
+		skipped.append(("slot_skipped", {"slot": slot, "user": user, "detail": verdict.text}))
 	if not run.need.preferred:
-		return None, "role slot: the case names nobody"
-	return None, f"role slot: nobody eligible, skipped {_capped(skipped)}"
+		return None, ("role_slot_none_named", {})
+	return None, ("role_slot_nobody", {"skipped": skipped})
 
 
-def _round_robin(run: _Run, cursor: str | None) -> tuple[str | None, str]:
+def _round_robin(run: _Run, cursor: str | None) -> tuple[str | None, Text]:
 	ring = sorted(m.user for m in run.pool)
 	start = bisect.bisect_right(ring, cursor) if cursor else 0
-	skipped: list[str] = []
+	skipped: list[Text] = []
 	for i in range(len(ring)):
 		user = ring[(start + i) % len(ring)]
 		verdict = run.verdicts[user]
 		if verdict.eligible:
-			clause = f"round robin: chose {user}, " + (f"next after {cursor}" if cursor else "first in order")
-			return user, clause + (f"; skipped {_capped(skipped)}" if skipped else "")
-		skipped.append(f"{user} ({verdict.detail})")
-	return None, "round robin: nobody eligible"
+			code = "round_robin_chose_next" if cursor else "round_robin_chose_first"
+			params: dict[str, Any] = {"user": user, "cursor": cursor}
+			if skipped:
+				return user, (code + "_skipped", {**params, "skipped": skipped})
+			return user, (code, params)
+		skipped.append(("user_skipped", {"user": user, "detail": verdict.text}))
+	return None, ("round_robin_nobody", {})
 
 
-def _least_loaded(run: _Run, cursor: str | None) -> tuple[str | None, str]:
+def _least_loaded(run: _Run, cursor: str | None) -> tuple[str | None, Text]:
 	# Ties (for example nobody has estimated hours) go to whoever holds fewer open tasks, then by id.
 	ranked = sorted((utilisation(m, run.need)[0], m.open_tasks, m.user, m) for m in _eligible(run))
 	if not ranked:
-		return None, "least loaded: nobody eligible"
+		return None, ("least_loaded_nobody", {})
 	_, _tasks, user, member = ranked[0]
-	clause = f"least loaded: chose {user} at {utilisation(member, run.need)[1]}"
+	use = _utilisation(member, run.need)[1]
 	if len(ranked) > 1:
 		runner = ranked[1][3]
-		clause += f"; next {runner.user} at {utilisation(runner, run.need)[1]}"
-	return user, clause
+		params = {
+			"user": user,
+			"use": use,
+			"runner": runner.user,
+			"runner_use": _utilisation(runner, run.need)[1],
+		}
+		return user, ("least_loaded_chose_next", params)
+	return user, ("least_loaded_chose", {"user": user, "use": use})
 
 
-_CHOOSE: dict[str, Callable[[_Run, str | None], tuple[str | None, str]]] = {
+_CHOOSE: dict[str, Callable[[_Run, str | None], tuple[str | None, Text]]] = {
 	"role_slot": _role_slot,
 	"round_robin": _round_robin,
 	"least_loaded": _least_loaded,
@@ -499,18 +634,15 @@ def choose(
 		need=need,
 		verdicts={m.user: check(m, need, today, **flags) for m in pool},
 		extra=[],
-		teams=_names({m.team for m in pool if m.team}) or "the pool",
+		teams=_names({m.team for m in pool if m.team}) or ("the_pool", {}),
 	)
-	notes: list[str] = []
+	notes: list[Text] = []
 	if unknown:
-		notes.append("ignored unknown step " + ", ".join(repr(u) for u in unknown))
-	for name, label, value in (
-		("case_type", "case type", need.case_type),
-		("practice_group", "practice group", need.practice_group),
-	):
+		notes.append(("unknown_steps", {"steps": ", ".join(repr(u) for u in unknown)}))
+	for name, value in (("case_type", need.case_type), ("practice_group", need.practice_group)):
 		set_aside = sum(1 for v in run.verdicts.values() if v.reason == name)
 		if flags[name] and set_aside:
-			notes.append(f"{label} {value}: {set_aside} set aside without it")
+			notes.append((name + "_set_aside", {"value": value, "count": set_aside}))
 	for step in steps:
 		if step == "language":
 			note = _apply_language(run, today)
@@ -520,36 +652,43 @@ def choose(
 			continue
 		if note:
 			notes.append(note)
-	tried: list[str] = []
+	tried: list[Text] = []
 	for step in steps:
 		if step not in CHOOSERS:
 			continue
 		user, clause = _CHOOSE[step](run, cursor)
 		if user is not None:
-			return Choice(
+			return _choice(
 				user=user,
 				strategy=step,
-				reason=". ".join([*notes, *tried, clause]),
+				texts=(*notes, *tried, clause),
 				verdicts=_all_verdicts(run),
 				cursor=user if step == "round_robin" else cursor,
 			)
 		tried.append(clause)
 	if not any(step in CHOOSERS for step in steps):
-		tried.append("no step that chooses (" + _either(CHOOSERS) + ") in the chain")
-	refused = [f"{v.user} ({v.detail})" for v in _all_verdicts(run) if not v.eligible]
-	final = "unroutable: nobody assigned, the operations manager must decide"
+		tried.append(("no_chooser", {"choosers": _either(CHOOSERS)}))
+	refused: list[Text] = [
+		("user_skipped", {"user": v.user, "detail": v.text}) for v in _all_verdicts(run) if not v.eligible
+	]
 	if refused:
-		final += f"; not eligible: {_capped(refused)}"
+		final: Text = ("unroutable_refused", {"refused": refused})
 	elif not pool:
-		final += "; the pool is empty"
-	return Choice(
+		final = ("unroutable_empty_pool", {})
+	else:
+		final = ("unroutable", {})
+	return _choice(
 		user=None,
 		strategy=None,
-		reason=". ".join([*notes, *tried, final]),
+		texts=(*notes, *tried, final),
 		verdicts=_all_verdicts(run),
 		cursor=cursor,
 		unroutable=True,
 	)
+
+
+def _choice(texts: tuple[Text, ...], **kw: Any) -> Choice:
+	return Choice(reason=". ".join(english(t) for t in texts), texts=texts, **kw)
 
 
 def _all_verdicts(run: _Run) -> tuple[Verdict, ...]:
@@ -558,8 +697,10 @@ def _all_verdicts(run: _Run) -> tuple[Verdict, ...]:
 
 __all__ = [
 	"CHOOSERS",
+	"ENGLISH",
 	"FILTERS",
 	"HYBRID",
+	"LIST_CAP",
 	"REASONS",
 	"ROLES",
 	"SENIOR_ROLES",
@@ -567,10 +708,13 @@ __all__ = [
 	"Choice",
 	"Member",
 	"Need",
+	"Text",
 	"Verdict",
 	"away_until",
 	"check",
 	"choose",
+	"english",
+	"is_text",
 	"needs_language",
 	"parse_chain",
 	"speaks",

@@ -62,15 +62,15 @@ def apply(decision: Decision, event: Event, log: str | None = None) -> list[dict
 		elif intent.key in existing:
 			results.append({**base, "status": "duplicate"})
 		elif isinstance(intent, CreateTask):
-			task, choice = create_task(intent, request=_request_of(event), log=log)
+			task, choice = create_task(intent, request=_request_of(event), log=log, reviews=_reviewed(event))
 			results.append(
 				{
 					**base,
 					"status": "created" if choice.user else "unroutable",
 					"task": task.name,
 					"assigned_to": choice.user,
-					"why": choice.reason,
-					"candidates": [dataclasses.asdict(v) for v in choice.verdicts],
+					"why": messages.choice_reason(choice),
+					"candidates": [messages.verdict_row(v) for v in choice.verdicts],
 				}
 			)
 		else:
@@ -80,6 +80,11 @@ def apply(decision: Decision, event: Event, log: str | None = None) -> list[dict
 
 def _request_of(event: Event) -> str | None:
 	return event.reference_name if event.reference_doctype == "Client Request" else None
+
+
+def _reviewed(event: Event) -> str | None:
+	"""A task made when another task changed status (its draft is ready) may review that task."""
+	return event.reference_name if event.reference_doctype == "Case Task" else None
 
 
 def task_values(
@@ -118,12 +123,20 @@ def create_task(
 	title: str | None = None,
 	request: str | None = None,
 	log: str | None = None,
+	reviews: str | None = None,
 ):
 	# get_doc, not new_doc: insert() applies the DocType's defaults; new_doc's user-default look-ups cost
 	# more than the rest of the task's insert.
 	task = frappe.get_doc(task_values(intent, kind, title, request, log))
-	for item, required in intent.checklist:
-		task.append("checklist", {"item": item, "required": 1 if required else 0})
+	for item, required, attachment in intent.checklist:
+		task.append(
+			"checklist",
+			{"item": item, "required": 1 if required else 0, "attachment_required": 1 if attachment else 0},
+		)
+	if reviews and task.kind == "Review":
+		# The review of a task's work: its round counts the reviews of that work before it.
+		task.reviews_task = reviews
+		task.review_round = 1 + frappe.db.count("Case Task", {"reviews_task": reviews, "kind": "Review"})
 	task.flags.in_routing = True
 	# Its links come from the documents routing has just read (the case, notice, rule, template), and its
 	# Routing Log is written after it, in the same transaction: no look-up of each.
@@ -132,13 +145,14 @@ def create_task(
 		return task, None
 	choice = choose_for(intent)
 	if choice.user:
-		assign(task, choice.user)
+		via = next((slot for slot, user in intent.preferred if user == choice.user), None)
+		assign(task, choice.user, via=via if choice.strategy == "role_slot" else None)
 	else:
-		alert_unroutable(task, choice.reason)
+		alert_unroutable(task, messages.choice_reason(choice))
 	return task, choice
 
 
-def assign(task, user: str, notify_user: bool = True):
+def assign(task, user: str, notify_user: bool = True, via: str | None = None):
 	"""Assign through Frappe's ToDo, so the work shows in the assignee's ToDo list and the task's sidebar.
 
 	What ``frappe.desk.form.assign_to.add`` does for a desk user, without what routing does not need: a
@@ -163,14 +177,15 @@ def assign(task, user: str, notify_user: bool = True):
 	# ToDo.update_in_reference's list of open assignees; a routed task has just this one.
 	assigned = [user] if task.flags.in_routing else _open_assignees(task.name)
 	task.assigned_to, task.assigned_at = user, now.replace(microsecond=0)
+	task.assigned_via = via
 	task._assign = json.dumps(assigned) if assigned else ""
 	permissions.forget([user])
 	rearm(task, write=False, done=set() if task.flags.in_routing else None)
 	# set_value's UPDATE, in plain SQL (update_modified=False); a routed task is in no document cache yet.
 	frappe.db.sql(
-		"""update `tabCase Task` set assigned_to = %s, assigned_at = %s, _assign = %s, next_escalation_at = %s
-		where name = %s""",
-		(user, task.assigned_at, task._assign, task.next_escalation_at, task.name),
+		"""update `tabCase Task` set assigned_to = %s, assigned_at = %s, assigned_via = %s, _assign = %s,
+		next_escalation_at = %s where name = %s""",
+		(user, task.assigned_at, via, task._assign, task.next_escalation_at, task.name),
 	)
 	if not task.flags.in_routing:
 		frappe.clear_document_cache("Case Task", task.name)
@@ -281,7 +296,10 @@ def _sanitized(text: str) -> str:
 
 
 def deliver(intent: Notify, event: Event, log: str | None = None) -> dict:
-	"""In-app through the Notification Log, e-mail through the e-mail queue; a response window becomes a task."""
+	"""In-app through the Notification Log, e-mail through the e-mail queue; a response window becomes a task.
+	A rule's message template reaches the case's client as a portal message and e-mail in their language."""
+	if intent.template:
+		return _deliver_template(intent, event)
 	subject = intent.subject or messages.notification_subject(intent.topic)
 	document_type, document_name = event.reference_doctype, event.reference_name
 	review = None
@@ -321,6 +339,38 @@ def deliver(intent: Notify, event: Event, log: str | None = None) -> dict:
 		result["email"] = "not queued: the site has no outgoing Email Account"
 	if review is not None:
 		result["task"] = review.name
+	return result
+
+
+def _deliver_template(intent: Notify, event: Event) -> dict:
+	template = intent.template or ""
+	case = frappe.get_doc("Case", intent.case)
+	notice = (
+		frappe.get_doc(event.reference_doctype, event.reference_name)
+		if event.reference_doctype == "Case Notice"
+		else None
+	)
+	result: dict = {"status": "notified", "recipients": list(intent.recipients), "template": intent.template}
+	client = [u for u in intent.recipients if u == case.client_user]
+	staff = [u for u in intent.recipients if u != case.client_user]
+	if client:
+		subject, text = messages.render_template(template, case.preferred_language, case, notice)
+		message = frappe.get_doc(
+			{"doctype": "Client Message", "case": case.name, "subject": subject, "message": text}
+		).insert(ignore_permissions=True)
+		result["client_message"] = message.name
+	if staff:
+		subject, text = messages.render_template(template, None, case, notice)
+		notify.send(
+			staff,
+			intent.channels,
+			event.reference_doctype,
+			event.reference_name,
+			subject,
+			text,
+			from_user=frappe.session.user,
+			deferred=True,
+		)
 	return result
 
 
@@ -440,6 +490,128 @@ def reassign(task, user: str, reason: str, note: str = "", now=None, by: str | N
 	return task
 
 
+# ------------------------------------------------------------------------ pauses, reviews, lifecycle
+def resume_clocks(task, now):
+	"""A task stops waiting: the pause is counted in business time on the firm's calendar and its
+	acknowledgement and due times move by as much (never past the legal deadline, which never moves).
+	Called from the task's own validate: the values are written by its save."""
+	from legist_routing.engine.pause import resume
+
+	cal = calendars.get_calendar()
+	wall = lambda value: calendars.to_calendar(get_datetime(value) if value else None, cal)  # noqa: E731
+	result = resume(
+		cal,
+		wall(task.paused_at),
+		wall(now),
+		ack_due=None if task.acknowledged_at else wall(task.ack_due),
+		due=wall(task.due),
+		hard_deadline=wall(task.hard_deadline),
+	)
+	if not task.acknowledged_at:
+		task.ack_due = calendars.to_site(result.ack_due, cal)
+	task.due = calendars.to_site(result.due, cal)
+	task.paused_hours = round(float(task.paused_hours or 0) + result.hours, 2)
+	task.paused_at = None
+	task.add_comment(
+		"Info",
+		_("Resumed after {0} business hours waiting; due {1}.").format(
+			f"{result.hours:g}", frappe.utils.format_datetime(task.due) if task.due else "-"
+		),
+	)
+
+
+def send_back(review, comments: str) -> str | None:
+	"""A reviewer rejected the work: the reviewed task goes back to its preparer, with the comments."""
+	name = review.reviews_task
+	if not name or not frappe.db.exists("Case Task", name):
+		return None
+	work = frappe.get_doc("Case Task", name)
+	work.flags.legist_closing = True  # reopening: nothing to check
+	work.status = "In Progress"
+	work.save(ignore_permissions=True)
+	text = _("Sent back by {0} (review round {1}): {2}").format(
+		review.decided_by, review.review_round or 1, comments
+	)
+	work.add_comment("Comment", text)
+	if work.assigned_to:
+		notify.in_app(
+			[work.assigned_to],
+			"Case Task",
+			work.name,
+			_("{0} was sent back for changes").format(work.title),
+			frappe.utils.escape_html(comments),
+			from_user=review.decided_by,
+		)
+	journal.write_plain(
+		event="task.sent_back",
+		key=f"task.sent_back:{review.name}",
+		case=work.case,
+		reference_doctype="Case Task",
+		reference_name=work.name,
+		summary=text,
+		trace={"review": review.name, "round": review.review_round, "by": review.decided_by},
+	)
+	return work.name
+
+
+def close_case_tasks(case, status: str) -> list[str]:
+	"""The case is over (approved, denied, withdrawn, closed): its open tasks are cancelled, their
+	assignments closed and their escalations stopped, each with an entry in its timeline."""
+	from frappe.desk.form import assign_to
+
+	names = frappe.get_all(
+		"Case Task", filters={"case": case.name, "status": ["not in", list(settings.CLOSED)]}, pluck="name"
+	)
+	text = _("Cancelled: case {0} is {1}.").format(case.name, _(status))
+	for name in names:
+		task = frappe.get_doc("Case Task", name)
+		task.flags.legist_closing = True
+		task.status = "Cancelled"
+		task.next_escalation_at = None
+		task.save(ignore_permissions=True)
+		frappe.flags.legist_assigning = True
+		try:
+			for user in _open_assignees(name):
+				assign_to.remove("Case Task", name, user, ignore_permissions=True)
+		finally:
+			frappe.flags.legist_assigning = False
+		task.add_comment("Info", text)
+	if names:
+		journal.write_plain(
+			event="case.closed",
+			key=f"case.closed:{case.name}:{status}:{case.modified}",
+			case=case.name,
+			reference_doctype="Case",
+			reference_name=case.name,
+			summary=_("{0} open tasks cancelled: the case is {1}.").format(len(names), _(status)),
+			trace={"status": status, "tasks": names},
+		)
+	return names
+
+
+def move_slot_tasks(case, slot: str, old: str | None, new: str | None) -> list[str]:
+	"""Someone new holds a case slot (a new primary paralegal): the open tasks assigned through that
+	slot to the old holder move to the new one, with the reason."""
+	if not old or not new or old == new:
+		return []
+	names = frappe.get_all(
+		"Case Task",
+		filters={
+			"case": case.name,
+			"assigned_to": old,
+			"assigned_via": f"case.{slot}",
+			"status": ["not in", list(settings.CLOSED)],
+		},
+		pluck="name",
+	)
+	for name in names:
+		task = reassign(
+			frappe.get_doc("Case Task", name), new, "Case Slot Changed", _(slot.replace("_", " ").title())
+		)
+		frappe.db.set_value("Case Task", task.name, "assigned_via", f"case.{slot}", update_modified=False)
+	return names
+
+
 # ------------------------------------------------------------------------------ escalation steps
 class Effects:
 	"""What a sweep's steps write, gathered in memory and written together by ``flush``: the ledger rows,
@@ -523,11 +695,12 @@ def _differs(old, new) -> bool:
 	return (get_datetime(old) if old else None) != (get_datetime(new) if new else None)
 
 
-def run_step(task, stage: E.Stage, step: E.Step, now, cal, fx: Effects):
+def run_step(task, stage: E.Stage, step: E.Step, now, cal, fx: Effects, policy: E.Policy | None = None):
 	"""One step of a task's ladder: its effects, then its ledger rows, in the caller's transaction.
 
 	A reminder only adds to ``fx`` (written by ``flush``); a reassignment or an escalation changes the task
-	and its ToDos at once, and adds its journal to ``fx``."""
+	and its ToDos at once, and adds its journal to ``fx``. ``policy``: the ladder the step is from (its
+	log names the policy and its version)."""
 	key = f"{task.name}|{step.stage}|{step.version}"[:140]
 	body = None
 	if stage.action == "remind":
@@ -604,6 +777,7 @@ def run_step(task, stage: E.Stage, step: E.Step, now, cal, fx: Effects):
 				"at": str(step.at),
 				"version": step.version,
 				"collapsed": list(step.collapsed),
+				**escalation_policy.policy_version(policy),
 			},
 		)
 	)

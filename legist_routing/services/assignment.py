@@ -9,12 +9,14 @@ and ``apply`` alerts the operations manager when nobody fits — never an arbitr
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Container, Mapping
 
 import frappe
 from frappe import _
 from frappe.utils import getdate, nowdate
 
 from legist_routing.engine import strategies as S
+from legist_routing.services import messages
 from legist_routing.services.settings import CLOSED
 
 
@@ -86,6 +88,21 @@ def members(team: str | None = None, users=None, today: dt.date | None = None) -
 	away = absences(everyone, today)
 	enabled = {u for u, (on, _n, _h) in state.items() if on}
 	load = {u: (n, h) for u, (_on, n, h) in state.items()}
+	return pool(team, rows, lead, loose, enabled, load, away)
+
+
+def pool(
+	team: str | None,
+	rows,
+	lead: str | None,
+	loose,
+	enabled: Container[str],
+	load: Mapping[str, tuple[int, float]],
+	away: Mapping[str, tuple],
+) -> list[S.Member]:
+	"""The engine's members: a team's active member rows, then loose users (no team), each with whether
+	they are enabled, their open load (tasks, hours) and their absences — the site's now (``members``), or
+	a replay's (the backtest)."""
 	out = [
 		S.Member(
 			user=r.user,
@@ -147,6 +164,10 @@ def read_cursor(team: str) -> str | None:
 	return frappe.db.get_value("Routing Team", team, "round_robin_cursor")
 
 
+# A task's chain when the rule names no strategy the engine knows.
+DEFAULT_CHAIN = ("role_slot", "least_loaded")
+
+
 def plan(
 	need: S.Need, chain, team: str | None, today: dt.date | None = None, lock: bool = True
 ) -> tuple[S.Choice, str | None]:
@@ -154,20 +175,29 @@ def plan(
 
 	``lock=False`` reads the cursor without the row lock: the simulator's way, which writes nothing."""
 	today = today or getdate(nowdate())
-	chain = S.parse_chain(chain)[0] or ("role_slot", "least_loaded")
+	chain = S.parse_chain(chain)[0] or DEFAULT_CHAIN
 	preferred_users = [u for _slot, u in need.preferred if u]
 	cursor = None
 	if team and "round_robin" in chain:
 		cursor = lock_cursor(team) if lock else read_cursor(team)
-	pool = members(team, preferred_users, today)
-	return S.choose(pool, need, chain, today, cursor), cursor
+	people = members(team, preferred_users, today)
+	return S.choose(people, need, chain, today, cursor), cursor
 
 
-def need_for(intent) -> tuple[S.Need, tuple, str | None]:
-	"""What a task the engine asked for needs: the preferred chain, then the team lead, then the pool."""
+def need_for(
+	intent,
+	team_of_user: Callable[[str | None], str | None] | None = None,
+	lead_of: Callable[[str], str | None] | None = None,
+) -> tuple[S.Need, tuple, str | None]:
+	"""What a task the engine asked for needs: the preferred chain, then the team lead, then the pool.
+
+	``team_of_user`` / ``lead_of``: who is in which team and who leads it, when not read from the site (the
+	backtest's teams, read once for its whole replay)."""
 	preferred = [(slot, user) for slot, user in intent.preferred if user]
-	team = intent.team or team_of(preferred[0][1] if preferred else None)
-	lead = frappe.db.get_value("Routing Team", team, "team_lead") if team else None
+	team = intent.team or (team_of_user or team_of)(preferred[0][1] if preferred else None)
+	lead = None
+	if team:
+		lead = lead_of(team) if lead_of else frappe.db.get_value("Routing Team", team, "team_lead")
 	if lead:
 		preferred.append(("team.lead", lead))
 	need = S.Need(
@@ -192,4 +222,4 @@ def first_available(candidates: list[str], task=None, today: dt.date | None = No
 		preferred=tuple(("candidate", u) for u in candidates),
 	)
 	choice = S.choose(members(None, candidates, today), need, ("role_slot",), today or getdate(nowdate()))
-	return choice.user, choice.reason
+	return choice.user, messages.choice_reason(choice)

@@ -195,7 +195,7 @@ def _run(names: list[str], now=None, strict: bool = False) -> dict:
 				task = frappe.get_doc("Case Task", task.name)
 			stages = {s.key: s for s in policy.stages}
 			for step in steps:
-				apply.run_step(task, stages[step.stage], step, now, cal, fx)
+				apply.run_step(task, stages[step.stage], step, now, cal, fx, policy)
 				task_done.update(step.ledger_keys)
 				if step.action != "remind":  # a reminder changes nothing on the task itself
 					task.reload()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import frappe
 
 from legist_routing.engine.decide import Event
-from legist_routing.services import routing
+from legist_routing.services import apply, routing, settings
 from legist_routing.services.facts import case_facts, notice_facts, task_facts
 
 
@@ -20,10 +20,21 @@ def on_case_insert(doc, method=None):
 	)
 
 
+# The case slots whose holder takes over the open tasks assigned through the slot.
+MOVING_SLOTS = ("primary_paralegal", "lead_attorney", "secondary_owner", "intake_specialist")
+
+
 def on_case_update(doc, method=None):
 	before = doc.get_doc_before_save()
-	if before is None or before.status == doc.status:
+	if before is None:
 		return
+	for slot in MOVING_SLOTS:
+		if before.get(slot) != doc.get(slot):
+			apply.move_slot_tasks(doc, slot, before.get(slot), doc.get(slot))
+	if before.status == doc.status:
+		return
+	if doc.status in settings.CASE_CLOSED:
+		apply.close_case_tasks(doc, doc.status)
 	key = f"case.status_changed:{doc.name}:{before.status}->{doc.status}:{doc.modified}"
 	routing.route(
 		Event("case.status_changed", key, doc.name, "Case", doc.name, {"case.status": before.status}),

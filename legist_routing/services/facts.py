@@ -35,6 +35,8 @@ NOTICE_FIELDS = (
 	"response_due_date",
 	"appointment_at",
 )
+# What a portal upload's document.notice_type always is (the request is not a USCIS notice).
+UPLOAD_NOTICE_TYPE = "Client Upload"
 TASK_FIELDS = (
 	"name",
 	"title",
@@ -45,6 +47,9 @@ TASK_FIELDS = (
 	"secondary_owner",
 	"priority",
 	"escalation_level",
+	"decision",
+	"review_round",
+	"paused_hours",
 )
 
 
@@ -60,7 +65,12 @@ def notice_facts(notice) -> dict:
 
 
 def task_facts(task) -> dict:
-	return {f"task.{f}": task.get(f) for f in TASK_FIELDS}
+	facts = {f"task.{f}": task.get(f) for f in TASK_FIELDS}
+	# chains follow the template's stable id, not its (renameable) title
+	facts["task.template_id"] = (
+		frappe.get_cached_value("Task Template", task.template, "template_id") if task.template else None
+	)
+	return facts
 
 
 def firm_facts() -> dict:
@@ -80,7 +90,7 @@ def upload_facts(request: str, item: str | None, file_doc) -> dict:
 	"""A portal upload: what was asked for and what came (the request is not a USCIS notice)."""
 	name = file_doc.file_name or ""
 	return {
-		"document.notice_type": "Client Upload",
+		"document.notice_type": UPLOAD_NOTICE_TYPE,
 		"document.item": item,
 		"document.file_type": name.rsplit(".", 1)[-1].lower() if "." in name else "",
 		"document.request": request,

@@ -59,24 +59,64 @@ def log_doc(event: Event, **values):
 	)
 
 
-def write_decision(event: Event, rules: list[str], name: str | None = None, **values) -> str:
-	"""The log of one routed event, linked to the rules that fired. ``name``: the name the tasks it created
-	were given as their Routing Log."""
+def write_decision(
+	event: Event,
+	rules: list[str],
+	name: str | None = None,
+	versions: Mapping[str, tuple[int, str | None]] | None = None,
+	**values,
+) -> str:
+	"""The log of one routed event, linked to the rules that fired and the version of each that decided.
+	``name``: the name the tasks it created were given as their Routing Log; ``versions``: rule name ->
+	(version number, Routing Config Version), as the rules were compiled."""
 	log = log_doc(event, **values)
 	if name:
 		log.name = name
 	log.db_insert()
 	if rules:
 		now = log.creation
+		versions = versions or {}
 		insert_values(
 			"Routing Log Rule",
 			RULE_COLUMNS,
 			[
-				(new_name(), log.name, "Routing Log", "rules", i, rule, log.owner, now, now, log.owner)
+				(
+					new_name(),
+					log.name,
+					"Routing Log",
+					"rules",
+					i,
+					rule,
+					*versions.get(rule, (None, None)),
+					log.owner,
+					now,
+					now,
+					log.owner,
+				)
 				for i, rule in enumerate(dict.fromkeys(rules), 1)
 			],
 		)
 	return log.name
+
+
+def facts_json(known: Mapping[str, Any], previous: Mapping[str, Any]) -> str:
+	"""The facts an event brought, as its Routing Log keeps them (a backtest replays the event from them):
+	each canonical fact path with its value, and the values before a status change under ``previous`` (a
+	key without a dot, so no fact's)."""
+	facts = dict(known)
+	if previous:
+		facts["previous"] = dict(previous)
+	return json.dumps(facts, default=str, separators=(",", ":"))
+
+
+def stored_facts(value: str | None) -> tuple[dict, dict] | None:
+	"""A Routing Log's ``facts`` read back: the facts and the values before the change; None when the log
+	kept none (written before logs kept them)."""
+	if not value:
+		return None
+	facts = json.loads(value) if isinstance(value, str) else dict(value)
+	previous = facts.pop("previous", None) or {}
+	return facts, previous
 
 
 RULE_COLUMNS = (
@@ -86,6 +126,8 @@ RULE_COLUMNS = (
 	"parentfield",
 	"idx",
 	"rule",
+	"version",
+	"rule_version",
 	"owner",
 	"creation",
 	"modified",
@@ -108,14 +150,9 @@ def insert_values(doctype: str, columns, rows: list[tuple], chunk: int = 500):
 
 def write_plain(event: str, key: str, case, reference_doctype, reference_name, summary: str, trace: dict):
 	"""A Routing Log for work that did not come from rules (escalations, manual reassignments)."""
-	log = log_doc(
-		Event(event, key, case, reference_doctype, reference_name),
-		status="Applied",
-		summary=summary,
-		trace=json.dumps(trace, default=str),
-	)
-	log.db_insert()
-	return log.name
+	row = plain_row(event, key, case, reference_doctype, reference_name, summary, trace)
+	insert_rows("Routing Log", [row])
+	return row["name"]
 
 
 def plain_row(event: str, key: str, case, reference_doctype, reference_name, summary: str, trace: dict):
@@ -130,6 +167,7 @@ def plain_row(event: str, key: str, case, reference_doctype, reference_name, sum
 			"status": "Applied",
 			"deliveries": 1,
 			"summary": summary,
+			"reason": trace.get("reason"),
 			"trace": json.dumps(trace, default=str),
 		}
 	)

@@ -14,9 +14,10 @@ import json
 import time
 
 import frappe
+from frappe import _
 
-from legist_routing.engine.decide import Decision, Event, decide, explain_failure
-from legist_routing.services import apply, facts, journal, rules, settings
+from legist_routing.engine.decide import Decision, Event, decide
+from legist_routing.services import apply, facts, journal, messages, rules, settings
 
 SAVEPOINT = "legist_routing"
 
@@ -43,7 +44,7 @@ def route(event: Event, known: dict) -> dict | None:
 		log = journal.new_name()
 		results = apply.apply(decision, event, log)
 		status = _status(decision, results)
-		_write_log(event, decision, results, status, started, log)
+		_write_log(event, known, decision, results, status, started, log, ruleset.versions)
 	except frappe.DuplicateEntryError:
 		# A concurrent delivery of the same event won the race: undo ours.
 		frappe.db.rollback(save_point=SAVEPOINT)
@@ -70,30 +71,43 @@ def _summary(decision: Decision, results: list[dict]) -> str:
 	lines = []
 	for entry in decision.trace.get("rules", []):
 		if entry["matched"]:
-			lines.append(f"{entry['rule']}: matched")
+			lines.append(_("{0}: matched").format(entry["rule"]))
 		else:
-			lines.append(f"{entry['rule']}: not matched ({explain_failure(entry)})")
+			lines.append(_("{0}: not matched ({1})").format(entry["rule"], messages.failure_text(entry)))
 	for pruned in decision.trace.get("pruned", []):
 		lines.append(
-			f"{pruned['rules']} rule(s) set aside: they need another {pruned['fact']} than {pruned['actual']!r}"
+			_("{0} rule(s) set aside: they need another {1} than {2}").format(
+				pruned["rules"], pruned["fact"], repr(pruned["actual"])
+			)
 		)
 	for r in results:
 		if r["status"] == "unresolved":
-			lines.append(f"{r['rule']} action {r['action']}: {r['message']}")
+			lines.append(_("{0} action {1}: {2}").format(r["rule"], r["action"], r["message"]))
 		elif r.get("why"):
-			lines.append(f"{r['rule']} action {r['action']}: {r['why']}")
-	return "\n".join(lines) or "No rule for this event."
+			lines.append(_("{0} action {1}: {2}").format(r["rule"], r["action"], r["why"]))
+	return "\n".join(lines) or _("No rule for this event.")
 
 
-def _write_log(event: Event, decision: Decision, results: list[dict], status: str, started: float, name: str):
+def _write_log(
+	event: Event,
+	known: dict,
+	decision: Decision,
+	results: list[dict],
+	status: str,
+	started: float,
+	name: str,
+	versions: dict,
+):
 	journal.write_decision(
 		event,
 		list(decision.matched),
 		name=name,
+		versions=versions,  # of the rules as compiled for this decision
 		status=status,
 		summary=_summary(decision, results),
 		rules_considered=decision.trace.get("considered", 0),
 		rules_matched=len(decision.matched),
+		facts=journal.facts_json(known, event.previous),
 		trace=json.dumps(decision.trace, default=str),
 		intents=json.dumps([apply.intent_dict(i) for i in decision.intents], default=str),
 		results=json.dumps(results, default=str),

@@ -12,6 +12,8 @@ import pytest
 
 frappe = pytest.importorskip("frappe", reason="the integration suite runs in the bench's Python")
 
+from legist_routing.services import install, rules  # noqa: E402
+
 BENCH = os.environ.get("LEGIST_BENCH", os.path.expanduser("~/legist-bench"))
 SITE = os.environ.get("LEGIST_TEST_SITE", "legist-test.localhost")
 
@@ -35,6 +37,9 @@ def site():
 	frappe.init(site=SITE, sites_path=".")
 	frappe.connect()
 	frappe.set_user("Administrator")
+	# Frappe refuses a 61st new user within an hour (throttle_user_limit); the suite makes many more.
+	# This test process only: the site's configuration is untouched.
+	frappe.local.conf.throttle_user_limit = 10**6
 	for email, first, roles in PEOPLE.values():
 		if not frappe.db.exists("User", email):
 			user = frappe.get_doc(
@@ -44,6 +49,17 @@ def site():
 	settings = frappe.get_single("Routing Settings")
 	settings.operations_manager = PEOPLE["manager"][0]
 	settings.save()
+	# The recipes' rules ship enabled; each test names the rules it routes with (the `recipes` fixture
+	# turns the shipped ones back on inside its transaction). The portal's rule stays on for the portal's.
+	frappe.db.sql(
+		"update `tabRouting Rule` set enabled = 0 where name in %(names)s",
+		{
+			"names": tuple(
+				r["ruleName"] for r in install.recipe_rules() if r["ruleName"] != "Portal_Upload_Review"
+			)
+		},
+	)
+	rules.bump()
 	frappe.db.commit()
 	yield
 	frappe.destroy()
@@ -60,6 +76,15 @@ def transaction():
 	# who is on which case, kept in Redis: the rolled-back rows must not be remembered
 	frappe.cache.delete_keys("legist_routing:visible_cases:")
 	frappe.set_user("Administrator")
+
+
+@pytest.fixture
+def recipes():
+	"""The shipped recipe rules, enabled for this test only (rolled back with it)."""
+	names = [r["ruleName"] for r in install.recipe_rules()]
+	frappe.db.sql("update `tabRouting Rule` set enabled = 1 where name in %(names)s", {"names": tuple(names)})
+	rules.bump()
+	return names
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from helpers import (
 	SAMPLE_RULE,
 	add_rule,
 	draft_task,
+	finish_checklist,
 	log_of,
 	make_case,
 	make_notice,
@@ -187,7 +188,7 @@ def test_four_eyes_the_preparer_never_reviews(people):
 	make_notice(case)
 	draft = draft_task(case)
 	apply.reassign(draft, people["attorney"], "Expertise")
-	draft.reload()
+	finish_checklist(draft)
 	draft.status = "Draft Ready"
 	draft.save()
 	review = frappe.get_doc(
@@ -221,9 +222,10 @@ def test_manual_reassignment_is_audited_and_counted(people):
 	log = frappe.get_all(
 		"Routing Log",
 		filters={"reference_name": task.name, "event": "task.reassigned"},
-		fields=["summary", "trace"],
+		fields=["summary", "trace", "reason"],
 	)[0]
 	assert "Leave (Ana is out until Monday)" in log.summary
+	assert log.reason == "Leave"  # its own column, read by the KPI report
 	assert json.loads(log.trace)["by"] == people["manager"]
 
 

@@ -206,20 +206,22 @@ def test_daylight_saving_change(people):
 
 def test_buffer_on_a_holiday_moves_earlier(people):
 	"""A working deadline of Fri 1 Jan 2027 (a holiday): the legal limit rolls to Monday 4 Jan, but the
-	7-day buffer counts from 1 Jan, lands on Christmas Day, and moves to Thursday 24 Dec."""
+	attorney's 7-day review buffer counts from 1 Jan, lands on Christmas Day, and moves to Thursday 24 Dec."""
 	add_rule(
 		{
-			"ruleName": "Draft_With_Buffer",
+			"ruleName": "Review_With_Buffer",
 			"trigger": "document.received",
 			"conditions": {"document.type": "RFE"},
-			"actions": [{"createTask": "Draft RFE Response", "templateId": "rfe_response_template"}],
+			"actions": [
+				{"createTask": "Attorney Review: RFE Response", "templateId": "rfe_attorney_review_template"}
+			],
 		}
 	)
 	case = make_case(people)
 	notice = make_notice(case, notice_date="2026-12-01", response_due_date="2027-01-01")
 	notice.reload()
 	assert str(notice.legal_deadline) == "2027-01-04"
-	(draft,) = [t for t in tasks_of(case) if t.title == "Draft RFE Response"]
+	(draft,) = [t for t in tasks_of(case) if t.title == "Attorney Review: RFE Response"]
 	assert get_datetime(draft.due) == W(2026, 12, 24, 17)
 	assert get_datetime(draft.due) < get_datetime(notice.response_due_date)
 

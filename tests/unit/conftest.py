@@ -26,8 +26,8 @@ RFE_TEMPLATE = Template(
 	due_anchor="Response Deadline",
 	due_offset_days=7,
 	checklist=(
-		("Confirm RFE receipt date and deadline.", True),
-		("Attorney review and approve content.", True),
+		("Confirm RFE receipt date and deadline.", True, False),
+		("Attorney review and approve content.", True, True),
 	),
 )
 

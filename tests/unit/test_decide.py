@@ -481,6 +481,13 @@ def test_an_assign_may_name_its_task(rfe_facts, ctx):
 		("task.status_changed", {}, ("follow_up", ""), None),
 		("deadline.approaching", {"deadline.days_left": 5}, ("deadline", 5), None),
 		(
+			"appointment.approaching",
+			{"document.notice_type": "Biometrics Appointment"},
+			("appointment", "Biometrics Appointment"),
+			None,
+		),
+		("appointment.passed", {}, ("appointment", "Appointment"), None),
+		(
 			"case.created",
 			{"case.case_title": "Garcia", "case.name": "CASE-1"},
 			("case_intake", "Garcia"),
