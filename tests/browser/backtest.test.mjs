@@ -4,7 +4,7 @@
 // "Backtest" without the rule shows its three tasks removed. Nothing is written by either run.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { call, launch, login, newContext, openDesk, openForm, screenshot } from "./lib.mjs";
+import { call, deskSession, launch, openDesk, openForm, screenshot } from "./lib.mjs";
 
 const TOKEN = Date.now().toString(36);
 const RULE = `Browser_Backtest_${TOKEN}`;
@@ -26,10 +26,7 @@ function rule(assign) {
 
 before(async () => {
 	browser = await launch();
-	context = await newContext(browser);
-	page = await context.newPage();
-	await login(page);
-	await openDesk(page);
+	({ context, page } = await deskSession(browser));
 	today = await page.evaluate(() => frappe.datetime.get_today());
 	for (const [email, first] of [
 		[ANA, "Ana"],

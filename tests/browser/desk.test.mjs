@@ -3,7 +3,7 @@
 // shows "17:23:ss" and the form turns "Not Saved" as it loads); Frappe needs its own fork.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { call, launch, login, newContext, openDesk, openForm, screenshot } from "./lib.mjs";
+import { call, deskSession, launch, openForm, screenshot } from "./lib.mjs";
 
 const CASE_TYPE = "Browser Test Case Type";
 const HARD_DEADLINE = "2031-03-14 17:23:45";
@@ -12,10 +12,7 @@ let browser, context, page, caseName;
 
 before(async () => {
 	browser = await launch();
-	context = await newContext(browser);
-	page = await context.newPage();
-	await login(page);
-	await openDesk(page);
+	({ context, page } = await deskSession(browser));
 	// A Case to open: its hard deadline is a Datetime with non-zero seconds.
 	const types = await call(page, "frappe.client.get_list", {
 		doctype: "Case Type",

@@ -71,6 +71,15 @@ export async function openDesk(page, path = "/app") {
 	await page.waitForFunction(() => window.frappe?.boot?.user && window.frappe.csrf_token, null, { timeout: 60_000 });
 }
 
+// A new context signed in (Administrator unless told) with the desk open: { context, page }.
+export async function deskSession(browser, usr, pwd) {
+	const context = await newContext(browser);
+	const page = await context.newPage();
+	await login(page, usr, pwd);
+	await openDesk(page);
+	return { context, page };
+}
+
 // Call a whitelisted method from inside the desk (so the desk's session and CSRF token are used).
 export async function call(page, method, args = {}) {
 	return page.evaluate(({ method, args }) => frappe.xcall(method, args), { method, args });

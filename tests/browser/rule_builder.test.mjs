@@ -5,17 +5,14 @@
 // them with the checks' own answer and closes the dialog, as a person would.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { call, launch, login, newContext, openDesk, screenshot } from "./lib.mjs";
+import { call, deskSession, launch, screenshot } from "./lib.mjs";
 
 const NAME = `Builder_${Date.now()}`;
 let browser, page;
 
 before(async () => {
 	browser = await launch();
-	const context = await newContext(browser);
-	page = await context.newPage();
-	await login(page);
-	await openDesk(page);
+	({ page } = await deskSession(browser));
 });
 
 after(async () => {

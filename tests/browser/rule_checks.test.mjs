@@ -4,7 +4,7 @@
 // route Transfer notices only (no other browser test makes one), and are deleted after.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { call, launch, login, newContext, openDesk, openForm, screenshot } from "./lib.mjs";
+import { call, deskSession, launch, openDesk, openForm, screenshot } from "./lib.mjs";
 
 const TOKEN = Date.now().toString(36);
 const STOPPER = `Browser_Checks_First_${TOKEN}`;
@@ -25,10 +25,7 @@ function rule(name, conditions, extra = {}) {
 
 before(async () => {
 	browser = await launch();
-	context = await newContext(browser);
-	page = await context.newPage();
-	await login(page);
-	await openDesk(page);
+	({ context, page } = await deskSession(browser));
 	await call(page, "legist_routing.api.import_rules", {
 		rules_json: JSON.stringify([
 			rule(STOPPER, { "document.type": "Transfer" }, { priority: 950, stopProcessing: true }),

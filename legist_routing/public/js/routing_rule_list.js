@@ -1,4 +1,21 @@
 // Routing Rule list: import rules written as JSON (the practice guide's shape), export them all.
+
+// "Check rule set", on the list and the form (Frappe runs this script for both): the rule-set checks over
+// every rule (managers) and what they find — rules that never fire, values no case has, shadowed rules,
+// conflicting assignments, missing templates, teams, policies, roles or users. Nothing is changed.
+frappe.provide("legist_routing.rule_checks");
+
+legist_routing.rule_checks.run = function () {
+	frappe.call({ method: "legist_routing.api.check_rule_set", freeze: true }).then((r) => {
+		if (!r.message) return;
+		frappe.msgprint({
+			title: __("Rule set checks"),
+			message: r.message.html,
+			indicator: r.message.findings.length ? "orange" : "green",
+			wide: true,
+		});
+	});
+};
 frappe.listview_settings["Routing Rule"] = {
 	onload(listview) {
 		listview.page.add_inner_button(__("Import JSON"), () => {
@@ -35,19 +52,7 @@ frappe.listview_settings["Routing Rule"] = {
 		});
 		if (frappe.user.has_role(["System Manager", "Legist Manager"])) {
 			// the rule-set checks (the same as the form's button): findings over every rule, nothing changed
-			listview.page.add_inner_button(__("Check rule set"), () => {
-				frappe
-					.call({ method: "legist_routing.api.check_rule_set", freeze: true })
-					.then((r) => {
-						if (!r.message) return;
-						frappe.msgprint({
-							title: __("Rule set checks"),
-							message: r.message.html,
-							indicator: r.message.findings.length ? "orange" : "green",
-							wide: true,
-						});
-					});
-			});
+			listview.page.add_inner_button(__("Check rule set"), () => legist_routing.rule_checks.run());
 		}
 		listview.page.add_inner_button(__("Export JSON"), () => {
 			frappe.call("legist_routing.api.export_rules").then((r) => {
