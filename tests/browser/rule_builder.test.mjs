@@ -31,41 +31,21 @@ async function fillRow(table, values) {
 	await form.waitFor({ state: "visible" });
 	for (const [fieldname, value] of Object.entries(values)) {
 		const control = form.locator(`.frappe-control[data-fieldname="${fieldname}"]`);
-		const enter = async () => {
-			if (await control.locator("select").count()) {
-				await control.locator("select").selectOption(value);
-			} else if (await control.locator("textarea").count()) {
-				await control.locator("textarea").fill(value);
-			} else {
-				await control.locator("input").fill(value);
-				await control.locator("input").press("Tab");
-			}
-		};
-		// The row's model holds each value before the next is entered: a fact's change re-offers the
-		// operators asynchronously (routing_rule_builder.js), and a value typed meanwhile can be lost. Typed
-		// once more if so (said in the output); never reaching the model fails the test.
-		const held = () =>
-			page
-				.waitForFunction(
-					([t, f, v]) => cur_frm.doc[t].at(-1)?.[f] === v && document.body.dataset.ajaxState !== "triggered",
-					[table, fieldname, value],
-					{ timeout: 10_000 }
-				)
-				.then(() => true, () => false);
-		await enter();
-		if (!(await held())) {
-			// Seen for the first row's value in about one run in two (cause not found yet, see the README's
-			// browser section): typed, it never reaches the model. Set through the model, said in the output.
-			console.log(`# ${table}: ${fieldname} typed did not reach the row's model; set through the model`);
-			await page.evaluate(
-				([t, f, v]) => {
-					const row = cur_frm.doc[t].at(-1);
-					return frappe.model.set_value(row.doctype, row.name, f, v);
-				},
-				[table, fieldname, value]
-			);
-			assert.ok(await held(), `${table}: ${fieldname} = ${JSON.stringify(value)} reaches the row's model`);
+		if (await control.locator("select").count()) {
+			await control.locator("select").selectOption(value);
+		} else {
+			// Typed text reaches a grid row's model on the field's change event, when it loses the focus (as
+			// a person leaves it): without the Tab a busy page could close the row before that.
+			const box = (await control.locator("textarea").count()) ? control.locator("textarea") : control.locator("input");
+			await box.fill(value);
+			await box.press("Tab");
 		}
+		// The row's model holds the value before the next is entered.
+		await page.waitForFunction(
+			([t, f, v]) => cur_frm.doc[t].at(-1)?.[f] === v,
+			[table, fieldname, value],
+			{ timeout: 10_000 }
+		);
 	}
 	await form.locator(".grid-collapse-row").first().click();
 	// The row form freezes the page behind it (Frappe's #freeze) while open: wait until both are gone,
