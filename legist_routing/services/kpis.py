@@ -84,6 +84,24 @@ def labels() -> dict[str, str]:
 	}
 
 
+# The KPIs a trend can be charted for (the Routing KPIs report's Chart filter, the workspace's trend
+# charts), the first the default.
+CHARTED = (
+	"acknowledgement_rate",
+	"time_to_attorney_review",
+	"time_to_attorney_review_p90",
+	"missed_deadlines",
+	"reassignment_rate",
+	"client_communication_latency",
+)
+
+
+def chart_options() -> list[dict]:
+	"""The charted KPIs as Select options for the desk's filters, in the reader's language."""
+	names = labels()
+	return [{"value": key, "label": names[key]} for key in CHARTED]
+
+
 def definitions() -> list[tuple[str, str]]:
 	"""What each KPI counts, exactly: (label, definition), for the report's help."""
 	names = labels()

@@ -27,8 +27,14 @@ TIMESPANS = {"Last Week": 7, "Last Month": 30, "Last Quarter": 91, "Last Year": 
 
 def desk_constants() -> dict:
 	"""The facts the desk's scripts need (closed and paused statuses, manager roles, reasons, the rule
-	vocabulary, the audit trail's kinds), from their one Python source."""
-	return {**settings.constants(), "audit_kinds": list(audit.KINDS)}
+	vocabulary, the audit trail's kinds, the charted KPIs and the task priorities the KPI filters offer),
+	from their one Python source."""
+	return {
+		**settings.constants(),
+		"audit_kinds": list(audit.KINDS),
+		"kpi_charts": kpis.chart_options(),
+		"priorities": (frappe.get_meta("Case Task").get_field("priority").options or "").split("\n"),
+	}
 
 
 def boot_session(bootinfo):
@@ -79,7 +85,7 @@ def kpi_trend(
 ) -> dict:
 	"""A Dashboard Chart's data: the KPI named by ``filters.kpi`` per day, week, month, quarter or year over
 	the chart's timespan (Frappe's Last Week … Last Year, or a date range)."""
-	key = filters.get("kpi") or "acknowledgement_rate"
+	key = filters.get("kpi") or kpis.CHARTED[0]
 	top = kpis.PARENT_OF.get(key, key)
 	if top not in kpis.SOURCES:
 		frappe.throw(_("KPI: choose one of {0}.").format(", ".join(kpis.SOURCES)))

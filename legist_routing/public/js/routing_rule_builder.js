@@ -9,12 +9,12 @@ legist_routing.rule_builder = {
 		return known.facts[frm.doc.trigger] || {};
 	},
 	async offer_facts(frm) {
-		const facts = await this.facts(frm);
-		frm.fields_dict.conditions_table.grid.update_docfield_property(
-			"fact",
-			"options",
-			Object.keys(facts)
-		);
+		const names = Object.keys(await this.facts(frm));
+		const grid = frm.fields_dict.conditions_table.grid;
+		// Only when they change (a new trigger): offering them re-renders the whole grid, rows open or not.
+		const offered = grid.docfields.find((d) => d.fieldname === "fact").options;
+		if (Array.isArray(offered) && offered.join("\n") === names.join("\n")) return;
+		grid.update_docfield_property("fact", "options", names);
 	},
 	async offer_operators(frm, row) {
 		const known = await legist_routing.known();

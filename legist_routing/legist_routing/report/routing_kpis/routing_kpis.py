@@ -7,7 +7,7 @@ from frappe.utils import escape_html
 from legist_routing.engine import kpi as K
 from legist_routing.services import kpis
 
-DEFAULT_CHART = "acknowledgement_rate"
+DEFAULT_CHART = kpis.CHARTED[0]
 
 
 def execute(filters=None):
