@@ -45,6 +45,39 @@ def log(msg: str) -> None:
 	print(f"[bench] {msg}", file=sys.stderr, flush=True)
 
 
+@contextlib.contextmanager
+def site_rules_off(prefix: str) -> Iterator[list[str]]:
+	"""The site's own enabled Routing Rules (the app ships the guide's recipes enabled) switched off for the
+	run, so that only the benchmark's rules (named ``prefix``...) route, and on again at the end, whatever
+	happens. Yields their names."""
+	import frappe
+
+	from legist_routing.services import rules
+
+	names = frappe.get_all(
+		"Routing Rule", filters={"enabled": 1, "name": ["not like", f"{prefix}%"]}, pluck="name"
+	)
+
+	def enable(flag: int) -> None:
+		frappe.db.rollback()
+		frappe.db.sql(
+			"update `tabRouting Rule` set enabled = %(f)s where name in %(n)s", {"f": flag, "n": names}
+		)
+		frappe.db.commit()
+		rules.bump()
+
+	if names:
+		log(
+			f"the site's {len(names)} enabled Routing Rules are off for the run, on again at the end: {names[:5]}…"
+		)
+		enable(0)
+	try:
+		yield names
+	finally:
+		if names:
+			enable(1)
+
+
 def chunks(items: Sequence, size: int) -> Iterator[Sequence]:
 	for i in range(0, len(items), size):
 		yield items[i : i + size]
