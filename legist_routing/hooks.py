@@ -78,8 +78,10 @@ doc_events = {
 		"on_update": [
 			"legist_routing.services.events.on_case_update",
 			"legist_routing.services.permissions.case_people_changed",
+			"legist_routing.services.access.case_changed",
 		],
 		"on_trash": "legist_routing.services.permissions.case_people_changed",
+		"after_delete": "legist_routing.services.access.case_changed",
 	},
 	"Case Notice": {
 		"after_insert": [
@@ -90,6 +92,9 @@ doc_events = {
 	},
 	"Case Task": {
 		"on_update": "legist_routing.services.events.on_task_update",
+		# after every insert, save and db_set: who may list it, and its modified time for their lists
+		"on_change": "legist_routing.services.access.task_changed",
+		"after_delete": "legist_routing.services.access.task_deleted",
 	},
 	"ToDo": {
 		"validate": "legist_routing.services.permissions.guard_task_assignment",
@@ -127,7 +132,7 @@ doctype_js = {
 }
 
 # A rule or policy deleted keeps its versions (their history stays readable; a Routing Log names them).
-ignore_links_on_delete = ["Routing Config Version"]
+ignore_links_on_delete = ["Routing Config Version", "Case Task Access"]
 
 # Retention through Frappe's Log Settings (the firm sets the period there; these are the defaults, in days).
 default_log_clearing_doctypes = {"Routing Log": 365, "Escalation Event": 365}
@@ -142,5 +147,9 @@ scheduler_events = {
 		"17 * * * *": ["legist_routing.services.deadlines.sweep_appointments"],
 	},
 	# Column statistics for the record-level lists' query plans (services/permissions.py).
-	"daily": ["legist_routing.services.permissions.refresh_statistics"],
+	"daily": [
+		"legist_routing.services.permissions.refresh_statistics",
+		# the Case Task Access rows re-derived, mending any write made outside the app's paths
+		"legist_routing.services.access.rebuild",
+	],
 }

@@ -20,6 +20,7 @@ from legist_routing.engine import escalation as E
 from legist_routing.engine import strategies as S
 from legist_routing.engine.decide import CreateTask, Decision, Event, Notify, Unresolved
 from legist_routing.services import (
+	access,
 	assignment,
 	calendars,
 	escalation_policy,
@@ -187,6 +188,7 @@ def assign(task, user: str, notify_user: bool = True, via: str | None = None):
 		next_escalation_at = %s where name = %s""",
 		(user, task.assigned_at, via, task._assign, task.next_escalation_at, task.name),
 	)
+	access.sync_cases([task.case])
 	if not task.flags.in_routing:
 		frappe.clear_document_cache("Case Task", task.name)
 
@@ -322,6 +324,7 @@ def deliver(intent: Notify, event: Event, log: str | None = None) -> dict:
 			)
 			frappe.db.set_value("Case Task", review.name, "assigned_to", user, update_modified=False)
 			permissions.forget([user])
+			access.sync_cases([review.case])
 		if review is not None:
 			document_type, document_name = "Case Task", review.name
 	emailed = notify.send(
@@ -429,7 +432,9 @@ def mirror_assignee(task_name: str):
 	if user:
 		values["assigned_at"] = current[0].creation
 	frappe.db.set_value("Case Task", task_name, values, update_modified=False)
-	rearm(frappe.get_doc("Case Task", task_name))
+	task = frappe.get_doc("Case Task", task_name)
+	access.sync_cases([task.case])
+	rearm(task)
 
 
 # -------------------------------------------------------------------------------------- reassigning

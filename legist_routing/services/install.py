@@ -10,7 +10,7 @@ from pathlib import Path
 
 import frappe
 
-from legist_routing.services import deadline_kinds, permissions, settings
+from legist_routing.services import access, deadline_kinds, permissions, settings
 
 GUIDE_POLICY_NAME = "Guide X/Y/Z"
 # The roles are shipped as a filtered fixture (hooks.py: fixtures); the DocTypes' permissions name them,
@@ -327,6 +327,7 @@ def after_install():
 
 def after_migrate():
 	seed()
+	access.rebuild()
 	# ANALYZE commits (MariaDB): last, after everything the migrate seeded.
 	permissions.refresh_statistics()
 

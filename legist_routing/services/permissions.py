@@ -10,10 +10,11 @@
 
 Frappe applies ``permission_query_conditions`` to lists, counts, reports and exports, and the
 ``has_permission`` hook to single documents (forms, ``/api/resource/<doctype>/<name>``, print views,
-private file downloads through the attached document). Both read the same set, ``visible_cases``, so
-they cannot disagree. The few whitelisted core methods that read without either (a count, the sidebar's
-assignee counts, link search with ``ignore_user_permissions``, link titles, link validation, global
-search) are wrapped below and registered in ``override_whitelisted_methods``.
+private file downloads through the attached document). Both read who is on a case from one definition,
+``access.PEOPLE``: the single checks and most lists through ``visible_cases`` (the user's cases), the Case
+Task lists through the Case Task Access rows derived from it in the writer's transaction (``_task_rows``).
+The few whitelisted core methods that read without either (a count, the sidebar's assignee counts, link
+search with ``ignore_user_permissions``, link titles, link validation, global search) are wrapped below and registered in ``override_whitelisted_methods``.
 
 Planning layer: this module reads and decides; it writes nothing.
 """
@@ -24,7 +25,7 @@ import frappe
 from frappe import _
 from frappe.utils.caching import request_cache
 
-from legist_routing.services import settings
+from legist_routing.services import access, settings
 
 # Documents that belong to a case, and the field that names it.
 CASE_FIELD = {
@@ -65,17 +66,7 @@ def _visible(user: str) -> tuple[frozenset[str], str]:
 	"""The user's cases and the same as an SQL list; from Redis, else one statement of index seeks."""
 	cached = frappe.cache.get_value(VISIBLE_KEY + user)
 	if cached is None:
-		rows = frappe.db.sql(
-			"""select name from `tabCase` where lead_attorney = %(u)s
-			union select name from `tabCase` where primary_paralegal = %(u)s
-			union select name from `tabCase` where secondary_owner = %(u)s
-			union select name from `tabCase` where intake_specialist = %(u)s
-			union select `case` from `tabCase Task` where assigned_to = %(u)s and `case` is not null
-			union select c.name from `tabRouting Team Member` m
-				join `tabCase` c on c.team = m.parent
-				where m.user = %(u)s and m.active = 1 and m.parenttype = 'Routing Team'""",
-			{"u": user},
-		)
+		rows = frappe.db.sql(access.cases_of_user_sql(), {"u": user})
 		names = sorted(r[0] for r in rows)
 		cached = (names, ", ".join(frappe.db.escape(n) for n in names))
 		frappe.cache.set_value(VISIBLE_KEY + user, cached, expires_in_sec=VISIBLE_TTL)
@@ -201,11 +192,24 @@ def _attached(dt_column: str, name_column: str, names: str) -> str:
 	)
 
 
+def _task_rows(user: str) -> str:
+	"""The user's Case Tasks, through their Case Task Access rows (``services/access``). The equality on
+	``modified`` lets MariaDB read a list sorted by ``modified`` from the index (``user``, ``task_modified``)
+	in order, 20 entries for a page, where an IN list of the user's cases walks the table's ``modified``
+	index and reads every task on the way to test its case."""
+	return (
+		f"`tabCase Task`.`name` in (select a.`task` from {access.TABLE} a where a.`user` = "
+		f"{frappe.db.escape(user)} and a.`task_modified` = `tabCase Task`.`modified`)"
+	)
+
+
 def query_conditions(user: str | None = None, doctype: str | None = None) -> str:
 	"""``permission_query_conditions`` for every guarded DocType (and Comment, File, Version)."""
 	user = user or frappe.session.user
 	if sees_everything(user):
 		return ""
+	if doctype == "Case Task":
+		return _task_rows(user)
 	_cases, listed = _visible(user)
 	if doctype == "Case":
 		return _in_list("`tabCase`.`name`", listed)

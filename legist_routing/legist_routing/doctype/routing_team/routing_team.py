@@ -3,7 +3,7 @@
 
 from frappe.model.document import Document
 
-from legist_routing.services import assignment, permissions
+from legist_routing.services import access, assignment, permissions
 
 
 class RoutingTeam(Document):
@@ -31,6 +31,10 @@ class RoutingTeam(Document):
 
 	def on_update(self):
 		permissions.team_changed(self)
+		access.team_changed(self, "on_update")
 
 	def on_trash(self):
 		permissions.team_changed(self, "on_trash")
+
+	def after_delete(self):
+		access.team_changed(self, "after_delete")
