@@ -10,13 +10,15 @@ What is measured
 	order_by=None)``, what ``reportview.get_count`` runs;
 
 	as a paralegal (Legist Paralegal: Frappe adds ``permissions.query_conditions``, the
-	``permission_query_conditions`` hook, i.e. ``visible_cases`` turned into ``case in (...)``) and as a
-	manager (Legist Manager: the hook returns "" and nothing is filtered). Also ``visible_cases(user)``
-	alone, the bare SQL of each list page (the statement Frappe built, sent with ``frappe.db.sql``), and,
+	``permission_query_conditions`` hook: the paralegal's Case Task Access rows, ``name in (select task from
+	tabCase Task Access where user = ... and task_modified = tabCase Task.modified)``) and as a manager
+	(Legist Manager: the hook returns "" and nothing is filtered). Also the same page sorted by ``due``
+	(the order the access rows cannot give), ``visible_cases(user)`` alone (what forms and the other lists
+	read), the bare SQL of each list page (the statement Frappe built, sent with ``frappe.db.sql``), and,
 	for scale, the same list and count for the busiest staff member. Every call starts as a new web request
-	would: the user logged in afresh, ``frappe.local.cache``, the request cache (so ``visible_cases`` is
-	paid every time), role and user permissions dropped; Redis stays warm. Calls are interleaved: each
-	iteration runs every line once, in a rotating order. Medians and p90.
+	would: the user logged in afresh, ``frappe.local.cache``, the request cache, role and user permissions
+	dropped; Redis stays warm. Calls are interleaved: each iteration runs every line once, in a rotating
+	order. Medians and p90.
 
 	Below the table: EXPLAIN and ANALYZE (rows really read) of the paralegal's actual statements, taken
 	from ``frappe.get_list(..., run=0)`` under the paralegal's session, with InnoDB's row reads, and the
@@ -117,6 +119,7 @@ PRIORITIES = ("Urgent", "High", "Standard", "Standard", "Standard", "Low")
 
 LIST_FIELDS = ["name", "title", "status", "case", "assigned_to", "due", "priority", "modified"]
 ORDER_BY = "`tabCase Task`.`modified` desc"
+DUE_ORDER = "`tabCase Task`.`due` asc, `tabCase Task`.`name` asc"  # a column sort a person may pick
 COUNT_FIELD = "count(`tabCase Task`.`name`) as total_count"  # reportview.get_count's field
 AIM = 1.5
 HOOK = "legist_routing.services.permissions.query_conditions"
@@ -243,6 +246,8 @@ def ensure_seed(data: Seed) -> float:
 	"""Users and teams as documents; Cases and tasks with bulk INSERTs. Returns the seconds seeding took."""
 	import frappe
 
+	from legist_routing.services import access
+
 	started = time.perf_counter()
 	made = 0
 	for i, email in enumerate([PARALEGAL, *STAFF]):
@@ -276,6 +281,8 @@ def ensure_seed(data: Seed) -> float:
 	frappe.db.commit()
 	bulk_insert("Case", data.cases)
 	bulk_insert("Case Task", data.tasks)
+	# bulk INSERTs run no hooks: the Case Task Access rows come as a migrate makes them
+	access.rebuild()
 	frappe.db.set_value(
 		"Case Type", CASE_TYPE, "description", f"{SEED_TAG} at {data.now}: {n_cases} cases, {n_tasks} tasks"
 	)
@@ -287,10 +294,14 @@ def ensure_seed(data: Seed) -> float:
 
 
 # ------------------------------------------------------------------------------------------ calls
-def list_page():
+def list_page(order_by: str = ORDER_BY):
 	import frappe
 
-	return frappe.get_list("Case Task", fields=LIST_FIELDS, order_by=ORDER_BY, limit_page_length=20)
+	return frappe.get_list("Case Task", fields=LIST_FIELDS, order_by=order_by, limit_page_length=20)
+
+
+def due_page():
+	return list_page(DUE_ORDER)
 
 
 def changed(user: str) -> None:
@@ -368,13 +379,19 @@ def check_results(lines: dict[str, Line], data: Seed, heavy: str, total_tasks: i
 		top = sorted((t for t in data.tasks if t["case"] in cases), key=lambda t: t["modified"], reverse=True)
 		if [r.name for r in page] != [t["name"] for t in top[:20]]:
 			problems.append(f"{user}: the first page is not the 20 newest tasks of their cases")
+		if f"{key}_due" in lines:
+			by_due = sorted(
+				(t for t in data.tasks if t["case"] in cases), key=lambda t: (t["due"], t["name"])
+			)
+			if [r.name for r in lines[f"{key}_due"].result] != [t["name"] for t in by_due[:20]]:
+				problems.append(f"{user}: the page sorted by due is not the 20 earliest of their cases")
 		got = lines[f"{key}_visible"].result if f"{key}_visible" in lines else None
 		if got is not None and set(got) != cases:
 			problems.append(f"{user}: visible_cases has {len(got)} cases, the seed says {len(cases)}")
 	if lines["m_count"].result != total_tasks:
 		problems.append(f"manager: count {lines['m_count'].result}, the table holds {total_tasks}")
-	if len(lines["m_list"].result) != 20:
-		problems.append("manager: the first page has not 20 rows")
+	if len(lines["m_list"].result) != 20 or len(lines["m_due"].result) != 20:
+		problems.append("manager: a first page has not 20 rows")
 	frappe.db.rollback()
 	return problems
 
@@ -458,40 +475,6 @@ def plan_section(title: str, user: str, sql: str, task_rows: int, values=None) -
 	return text, indexed, {"plan": plan, "read": read, **server}
 
 
-def dive_probe(sql: str, as_built: dict) -> str:
-	"""The same statement with index dives for every IN value (a session setting of this connection only):
-	shows whether the plan choice, not the permission condition, is what costs."""
-	import frappe
-
-	values = len(re.search(r"`tabCase Task`\.`case` in \(([^)]*)\)", sql).group(1).split(", "))
-	limit = frappe.db.sql("select @@eq_range_index_dive_limit")[0][0]
-	frappe.db.sql("set session eq_range_index_dive_limit = 0")
-	try:
-		plan = explain(sql)
-		read = rows_read(lambda: frappe.db.sql(sql))
-		server = server_time(sql)
-	finally:
-		frappe.db.sql("set session eq_range_index_dive_limit = %s", limit)
-	step = as_built["plan"][0]
-	dived = plan[0]
-	return "\n\n".join(
-		[
-			"### Why the paralegal's page costs more than the manager's",
-			f"The condition is {values:,} literal case names. MariaDB estimates an IN list's rows with index dives "
-			f"only up to `eq_range_index_dive_limit` = {limit} values; above that it uses the index statistics. "
-			f"As built, it estimated {step.get('rows')} rows on `{step.get('key')}` ({step.get('type')}; "
-			f"{step.get('Extra')}) and read {as_built['read']:,}: every visible task is fetched from the clustered "
-			f"index ({as_built['pages']:,} pages) and sorted to keep 20; execution {as_built['execute_ms']:.2f} ms. "
-			"The same statement with dives for every value (`SET SESSION eq_range_index_dive_limit = 0`, this "
-			f"connection only) is planned on `{dived.get('key')}` ({dived.get('type')}, estimated "
-			f"{dived.get('rows')} rows; {dived.get('Extra')}): {read:,} rows read, execution "
-			f"{server['execute_ms']:.2f} ms, but the optimizer's dives cost {server['optimize_ms']:.2f} ms "
-			f"(as built: {as_built['optimize_ms']:.2f} ms).",
-			plan_table(plan),
-		]
-	)
-
-
 def branches_table(query: str, values) -> str:
 	"""Each branch of ``visible_cases``'s UNION alone: its plan, rows read and server time."""
 	import frappe
@@ -561,12 +544,13 @@ def main(argv=None):
 		# the statements Frappe builds, captured once per user
 		new_request(PARALEGAL)
 		p_sql, p_count_sql = page_sql(), page_sql(count=True)
+		p_due_sql = frappe.get_list(
+			"Case Task", fields=LIST_FIELDS, order_by=DUE_ORDER, limit_page_length=20, run=0
+		)
 		new_request(MANAGER)
 		m_sql, m_count_sql = page_sql(), page_sql(count=True)
-		new_request(heavy)
-		h_sql = page_sql()
-		if "`tabCase Task`.`case` in (" not in p_sql or "`case` in (" in m_sql:
-			raise SystemExit("the paralegal's list carries no case condition, or the manager's does")
+		if "`tabCase Task Access`" not in p_sql or "`tabCase Task Access`" in m_sql:
+			raise SystemExit("the paralegal's list is not filtered by their access rows, or the manager's is")
 		frappe.set_user("Administrator")
 
 		def bare(sql):
@@ -575,17 +559,15 @@ def main(argv=None):
 		lines = [
 			Line("m_list", "list page (get_list, 20 rows)", MANAGER, list_page),
 			Line("p_list", "list page (get_list, 20 rows)", PARALEGAL, list_page, base="m_list"),
+			Line("m_due", "list page sorted by due (20 rows)", MANAGER, due_page),
+			Line("p_due", "list page sorted by due (20 rows)", PARALEGAL, due_page, base="m_due"),
 			Line("m_count", "count (get_list count)", MANAGER, list_count),
 			Line("p_count", "count (get_list count)", PARALEGAL, list_count, base="m_count"),
 			Line(
-				"p_visible", "`visible_cases` alone", PARALEGAL, lambda: permissions.visible_cases(PARALEGAL)
-			),
-			Line(
-				"p_list_cold",
-				"list page, right after a change to who is on a case (the set is read again)",
+				"p_visible",
+				"`visible_cases` alone (forms and the other lists)",
 				PARALEGAL,
-				lambda: (changed(PARALEGAL), list_page())[1],
-				base="m_list",
+				lambda: permissions.visible_cases(PARALEGAL),
 			),
 			Line(
 				"p_visible_cold",
@@ -596,6 +578,7 @@ def main(argv=None):
 			Line("m_sql", "list page, its bare SQL", MANAGER, bare(m_sql)),
 			Line("p_sql", "list page, its bare SQL", PARALEGAL, bare(p_sql), base="m_sql"),
 			Line("h_list", "list page (get_list, 20 rows)", heavy, list_page, base="m_list"),
+			Line("h_due", "list page sorted by due (20 rows)", heavy, due_page, base="m_due"),
 			Line("h_count", "count (get_list count)", heavy, list_count, base="m_count"),
 			Line("h_visible", "`visible_cases` alone", heavy, lambda: permissions.visible_cases(heavy)),
 		]
@@ -611,14 +594,13 @@ def main(argv=None):
 		c_plan, c_indexed, _ = plan_section("The paralegal's count", PARALEGAL, p_count_sql, task_rows)
 		m_plan, _, _ = plan_section("The manager's list page (for comparison)", MANAGER, m_sql, task_rows)
 		mc_plan, _, _ = plan_section("The manager's count (for comparison)", MANAGER, m_count_sql, task_rows)
-		why = dive_probe(p_sql, p_facts)
+		d_plan, _, _ = plan_section("The paralegal's page sorted by due", PARALEGAL, p_due_sql, task_rows)
 		v_query, v_values = visible_sql(PARALEGAL)
 		v_plan, v_indexed, v_facts = plan_section(
 			"`visible_cases(paralegal)`: one UNION of six branches", PARALEGAL, v_query, task_rows, v_values
 		)
 		v_branches = branches_table(v_query, v_values)
 		frappe.db.rollback()
-		h_len = len(re.search(r"`tabCase Task`\.`case` in \(([^)]*)\)", h_sql).group(1).split(", "))
 		context = [*context_lines(load_at_start=load_start), f"- run took {time.time() - started:.0f} s"]
 
 	ratio = keyed["p_list"].median / keyed["m_list"].median
@@ -647,7 +629,7 @@ def main(argv=None):
 			f", but reads every task of their cases ({p_facts['read']:,} rows, {p_facts['pages']:,} pages) "
 			"and filesorts them to return 20, where the manager's reads 20 entries off `modified`"
 			if sorted_all
-			else ""
+			else f", {p_facts['read']:,} rows read for the 20"
 		)
 		+ "; the paralegal's count "
 		+ ("uses indexes" if c_indexed else "does NOT stay on indexes")
@@ -659,11 +641,12 @@ def main(argv=None):
 		[
 			"# Record-level permissions benchmark (benchmarks/bench_permissions.py)",
 			f"Case Task list view over {task_rows:,} Case Tasks and {case_rows:,} Cases: the paralegal "
-			f"(`permission_query_conditions` adds `case in (...)` with the {staff_seen[PARALEGAL]:,} cases "
-			f"they are on) next to a manager (no condition). {args.iterations} interleaved calls per line, "
-			"each as a new request (fresh request caches, so `visible_cases` is paid every call). "
-			f"The busiest staff member ({staff_seen[heavy]:,} cases, an IN list of {h_len:,} names) is given "
-			"for scale; the aim is on the paralegal.",
+			"(`permission_query_conditions` adds `name in (select task from tabCase Task Access where user = "
+			f"... and task_modified = modified)`: their rows for the {staff_seen[PARALEGAL]:,} cases they are "
+			f"on) next to a manager (no condition). {args.iterations} interleaved calls per line, each as a new "
+			"request (fresh request caches). The page sorted by `due` shows the order the access rows cannot "
+			f"give. The busiest staff member ({staff_seen[heavy]:,} cases) is given for scale; the aim is on "
+			"the paralegal.",
 			results_table(lines, staff_seen),
 			aim,
 			beside,
@@ -671,7 +654,7 @@ def main(argv=None):
 			"## Plans",
 			p_plan,
 			c_plan,
-			why,
+			d_plan,
 			v_plan,
 			v_branches,
 			m_plan,
