@@ -150,6 +150,6 @@ scheduler_events = {
 	"daily": [
 		"legist_routing.services.permissions.refresh_statistics",
 		# the Case Task Access rows re-derived, mending any write made outside the app's paths
-		"legist_routing.services.access.rebuild",
+		"legist_routing.services.access.rebuild_daily",
 	],
 }

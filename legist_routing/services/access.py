@@ -69,20 +69,6 @@ def _pairs_sql(case_filter: str) -> str:
 	)
 
 
-def _insert_missing(case_filter: str) -> None:
-	"""In one statement, the rows of the cases ``case_filter`` admits that are not there yet."""
-	now = frappe.utils.now()
-	frappe.db.sql(
-		f"""insert into {TABLE} (name, `user`, task, `case`, task_modified, creation, modified, modified_by, owner)
-		select md5(concat(p.`user`, '\\0', t.name)), p.`user`, t.name, t.`case`, t.modified,
-			%(now)s, %(now)s, 'Administrator', 'Administrator'
-		from ({_pairs_sql(case_filter)}) p
-		join `tabCase Task` t on t.`case` = p.`case`
-		left join {TABLE} a on a.`user` = p.`user` and a.task = t.name where a.name is null""",
-		{"now": now},
-	)
-
-
 def _rows_of(case_filter: str, values: dict) -> dict:
 	"""{(user, task): (case, task modified)} for the people on the cases ``case_filter`` admits."""
 	rows = frappe.db.sql(
@@ -158,28 +144,36 @@ def touch(task_name: str) -> None:
 		)
 
 
-def _on_case_sql(case_expr: str, user_expr: str) -> str:
-	"""True when the person ``user_expr`` is on the case ``case_expr`` (index seeks per branch of PEOPLE)."""
-	return " or ".join(
-		f"exists (select 1 from {source} {_where(f'{case} = {case_expr} and {person} = {user_expr}', extra)})"
-		for case, person, source, extra in PEOPLE
-	)
+REBUILD_BATCH = 2000  # cases re-derived per step of a rebuild
 
 
-def rebuild() -> None:
-	"""Every row checked against the truth and mended where it differs: rows of tasks gone or of people no
-	longer on the task's case are deleted, copied ``modified`` and ``case`` values set again, missing rows
-	added. On a site where nothing has drifted it writes nothing."""
-	frappe.db.sql(
-		f"""delete a from {TABLE} a left join `tabCase Task` t on t.name = a.task
-		where t.name is null or t.`case` is null or not ({_on_case_sql("t.`case`", "a.`user`")})"""
+def rebuild(commit: bool = False) -> None:
+	"""Every row checked against the documents and mended where it differs, ``REBUILD_BATCH`` cases at a time
+	(``sync_cases``: reads, then writes by row name, so routing and saves go on meanwhile), then the rows
+	filed under no existing case. On a site where nothing has drifted it writes nothing. ``commit``: after each
+	step (the daily job), so that no step holds its rows for long."""
+	last = ""
+	while True:
+		batch = frappe.db.sql_list(
+			"select name from `tabCase` where name > %s order by name limit %s", (last, REBUILD_BATCH)
+		)
+		if not batch:
+			break
+		sync_cases(batch)
+		if commit:
+			frappe.db.commit()  # a scheduled job's own steps, never a request
+		last = batch[-1]
+	orphans = frappe.db.sql_list(
+		f"""select a.name from {TABLE} a left join `tabCase` c on c.name = a.`case`
+		where c.name is null"""
 	)
-	frappe.db.sql(
-		f"""update {TABLE} a join `tabCase Task` t on t.name = a.task
-		set a.task_modified = t.modified, a.`case` = t.`case`
-		where not (a.task_modified <=> t.modified) or not (a.`case` <=> t.`case`)"""
-	)
-	_insert_missing("{case} is not null")
+	for chunk in _chunks(orphans):
+		frappe.db.sql(f"delete from {TABLE} where name in %(names)s", {"names": tuple(chunk)})
+
+
+def rebuild_daily() -> None:
+	"""The scheduler's daily mend, committed step by step."""
+	rebuild(commit=True)
 
 
 # ------------------------------------------------------------------------------ document hooks

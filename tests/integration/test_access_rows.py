@@ -161,10 +161,16 @@ def test_the_rebuild_mends_rows_written_around_the_app(routed, people):
 		select 'forged-row', %s, name, `case`, modified from `tabCase Task` where name = %s""",
 		(outsider, first),
 	)
+	frappe.db.sql(
+		"""insert into `tabCase Task Access` (name, `user`, task, `case`, task_modified)
+		values ('orphan-row', %s, %s, 'CASE-NO-SUCH', null)""",
+		(outsider, tasks_of(routed)[1].name),
+	)
 	assert listed(outsider) == [first]  # what a write around the app does, until mended
 	access.rebuild()
 	assert_in_sync(routed.name)
 	assert listed(outsider) == []
+	assert not frappe.db.exists("Case Task Access", "orphan-row")
 
 
 def test_the_list_condition_reads_the_rows_and_forms_read_the_cases(routed, people):
