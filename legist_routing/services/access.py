@@ -193,7 +193,10 @@ def task_deleted(task, method=None):
 
 
 def case_changed(case, method=None):
-	"""Case on_update / after_delete: its people or team may have changed."""
+	"""Case on_update / after_delete: its people or team may have changed (a case being inserted has no tasks
+	yet: each of them brings its rows)."""
+	if case.flags.in_insert:
+		return
 	slots = ("lead_attorney", "primary_paralegal", "secondary_owner", "intake_specialist", "team")
 	before = case.get_doc_before_save()
 	if method == "on_update" and before is not None and all(before.get(f) == case.get(f) for f in slots):
