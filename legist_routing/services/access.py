@@ -180,6 +180,8 @@ def rebuild_daily() -> None:
 def task_changed(task, method=None):
 	"""Case Task on_change (after every insert, save and ``db_set``): a new task, a task given to someone
 	else or moved to another case re-derives its cases; any other change copies the new ``modified``."""
+	if task.flags.in_routing and task.flags.in_insert:
+		return  # services/apply.create_task syncs its case once it has chosen the assignee
 	before = task.get_doc_before_save()
 	if before is None or before.assigned_to != task.assigned_to or before.get("case") != task.get("case"):
 		sync_cases([task.get("case"), before.get("case") if before else None])

@@ -143,6 +143,7 @@ def create_task(
 	# Routing Log is written after it, in the same transaction: no look-up of each.
 	task.insert(ignore_permissions=True, ignore_links=True)
 	if (kind or intent.kind) == "Notification":
+		access.sync_cases([task.case])
 		return task, None
 	choice = choose_for(intent)
 	if choice.user:
@@ -150,6 +151,8 @@ def create_task(
 		assign(task, choice.user, via=via if choice.strategy == "role_slot" else None)
 	else:
 		alert_unroutable(task, messages.choice_reason(choice))
+	# who may list it, once its assignee is chosen (its insert left this to here: access.task_changed)
+	access.sync_cases([task.case])
 	return task, choice
 
 
@@ -188,7 +191,8 @@ def assign(task, user: str, notify_user: bool = True, via: str | None = None):
 		next_escalation_at = %s where name = %s""",
 		(user, task.assigned_at, via, task._assign, task.next_escalation_at, task.name),
 	)
-	access.sync_cases([task.case])
+	if not task.flags.in_routing:  # a routed task's rows come when create_task has done
+		access.sync_cases([task.case])
 	if not task.flags.in_routing:
 		frappe.clear_document_cache("Case Task", task.name)
 
