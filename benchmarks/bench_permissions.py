@@ -324,13 +324,13 @@ def list_count() -> int:
 	return frappe.get_list("Case Task", fields=[COUNT_FIELD], order_by=None)[0].get("total_count")
 
 
-def page_sql(count: bool = False) -> str:
+def page_sql(count: bool = False, order_by: str = ORDER_BY) -> str:
 	"""The statement Frappe builds for the current session's user, permission conditions included."""
 	import frappe
 
 	if count:
 		return frappe.get_list("Case Task", fields=[COUNT_FIELD], order_by=None, run=0)
-	return frappe.get_list("Case Task", fields=LIST_FIELDS, order_by=ORDER_BY, limit_page_length=20, run=0)
+	return frappe.get_list("Case Task", fields=LIST_FIELDS, order_by=order_by, limit_page_length=20, run=0)
 
 
 @dataclass
@@ -544,9 +544,7 @@ def main(argv=None):
 		# the statements Frappe builds, captured once per user
 		new_request(PARALEGAL)
 		p_sql, p_count_sql = page_sql(), page_sql(count=True)
-		p_due_sql = frappe.get_list(
-			"Case Task", fields=LIST_FIELDS, order_by=DUE_ORDER, limit_page_length=20, run=0
-		)
+		p_due_sql = page_sql(order_by=DUE_ORDER)
 		new_request(MANAGER)
 		m_sql, m_count_sql = page_sql(), page_sql(count=True)
 		if "`tabCase Task Access`" not in p_sql or "`tabCase Task Access`" in m_sql:

@@ -32,12 +32,13 @@ import frappe
 DOCTYPE = "Case Task Access"
 TABLE = f"`tab{DOCTYPE}`"
 
+# The Case's own fields that put a person on it, and the one that puts a team's members on it.
+CASE_PEOPLE = ("lead_attorney", "primary_paralegal", "secondary_owner", "intake_specialist")
+CASE_TEAM = "team"
+
 # (the case, the person, FROM ... [WHERE ...]): the ways a person is on a case.
 PEOPLE = (
-	("name", "lead_attorney", "`tabCase`", ""),
-	("name", "primary_paralegal", "`tabCase`", ""),
-	("name", "secondary_owner", "`tabCase`", ""),
-	("name", "intake_specialist", "`tabCase`", ""),
+	*(("name", field, "`tabCase`", "") for field in CASE_PEOPLE),
 	("`case`", "assigned_to", "`tabCase Task`", "`case` is not null"),
 	(
 		"c.name",
@@ -161,7 +162,7 @@ def rebuild(commit: bool = False) -> None:
 			break
 		sync_cases(batch)
 		if commit:
-			frappe.db.commit()  # a scheduled job's own steps, never a request
+			frappe.db.commit()  # nosemgrep: a scheduled job owns its transactions, one per step
 		last = batch[-1]
 	orphans = frappe.db.sql_list(
 		f"""select a.name from {TABLE} a left join `tabCase` c on c.name = a.`case`
@@ -197,13 +198,15 @@ def task_deleted(task, method=None):
 def case_changed(case, method=None):
 	"""Case on_update / after_delete: its people or team may have changed (a case being inserted has no tasks
 	yet: each of them brings its rows)."""
-	if case.flags.in_insert:
-		return
-	slots = ("lead_attorney", "primary_paralegal", "secondary_owner", "intake_specialist", "team")
-	before = case.get_doc_before_save()
-	if method == "on_update" and before is not None and all(before.get(f) == case.get(f) for f in slots):
+	if case.flags.in_insert or (method == "on_update" and not people_changed(case)):
 		return
 	sync_cases([case.name])
+
+
+def people_changed(case) -> bool:
+	"""Whether a save changes who is on the case (a case not saved before: yes)."""
+	before = case.get_doc_before_save()
+	return before is None or any(before.get(f) != case.get(f) for f in (*CASE_PEOPLE, CASE_TEAM))
 
 
 def team_changed(team, method=None):

@@ -193,7 +193,6 @@ def assign(task, user: str, notify_user: bool = True, via: str | None = None):
 	)
 	if not task.flags.in_routing:  # a routed task's rows come when create_task has done
 		access.sync_cases([task.case])
-	if not task.flags.in_routing:
 		frappe.clear_document_cache("Case Task", task.name)
 
 

@@ -14,7 +14,8 @@ private file downloads through the attached document). Both read who is on a cas
 ``access.PEOPLE``: the single checks and most lists through ``visible_cases`` (the user's cases), the Case
 Task lists through the Case Task Access rows derived from it in the writer's transaction (``_task_rows``).
 The few whitelisted core methods that read without either (a count, the sidebar's assignee counts, link
-search with ``ignore_user_permissions``, link titles, link validation, global search) are wrapped below and registered in ``override_whitelisted_methods``.
+search with ``ignore_user_permissions``, link titles, link validation, global search) are wrapped below and
+registered in ``override_whitelisted_methods``.
 
 Planning layer: this module reads and decides; it writes nothing.
 """
@@ -102,12 +103,13 @@ def forget(users=None):
 
 def case_people_changed(case, method=None):
 	"""Case on_update / on_trash: the people in its slots before and after, and its teams' members."""
-	slots = ("lead_attorney", "primary_paralegal", "secondary_owner", "intake_specialist", "team")
-	before = case.get_doc_before_save()
-	if method != "on_trash" and before is not None and all(before.get(f) == case.get(f) for f in slots):
+	if method != "on_trash" and not access.people_changed(case):
 		return
-	people = {case.get(f) for f in slots[:-1]} | ({before.get(f) for f in slots[:-1]} if before else set())
-	teams = [t for t in {case.get("team"), before.get("team") if before else None} if t]
+	before = case.get_doc_before_save()
+	slots = access.CASE_PEOPLE
+	people = {case.get(f) for f in slots} | ({before.get(f) for f in slots} if before else set())
+	team = access.CASE_TEAM
+	teams = [t for t in {case.get(team), before.get(team) if before else None} if t]
 	if teams:
 		people |= set(
 			frappe.get_all(
